@@ -1,0 +1,348 @@
+package io.syncpoint.lock.core.memory;
+
+import io.syncpoint.lock.core.domain.Appointment;
+import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FencingToken;
+import io.syncpoint.lock.core.domain.HistoryAction;
+import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.LockStatistics;
+import io.syncpoint.lock.core.domain.Page;
+import io.syncpoint.lock.core.domain.PageRequest;
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.LockHistory;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * Leases, history and appointments in this JVM's memory: the single-node store, safe under any
+ * concurrency. Transactions on one appointment are serialized by a lock stripe; their writes are
+ * buffered and applied together at the end, so a transaction that throws leaves nothing behind.
+ */
+public final class InMemoryStore implements LockStore, LockHistory, AppointmentStore {
+    private static final int STRIPES = 1024;
+
+    private final Clock clock;
+    private final EventPublisher events;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final Map<UUID, Appointment> appointments = new ConcurrentHashMap<>();
+    private final Map<UUID, AppointmentLock> locks = new ConcurrentHashMap<>();
+    private final AtomicLong fencingSequence = new AtomicLong();
+    private final HistoryLog history = new HistoryLog();
+
+    /** @param events receives every committed event, in commit order per appointment */
+    public InMemoryStore(Clock clock, EventPublisher events) {
+        this.clock = clock;
+        this.events = events;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    @Override
+    public <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work) {
+        ReentrantLock stripe = stripes[Math.floorMod(appointmentId.hashCode(), STRIPES)];
+        stripe.lock();
+        try {
+            MemoryTransaction tx = new MemoryTransaction(appointmentId, clock.instant());
+            T result = work.apply(tx);
+            tx.commit();
+            tx.published.forEach(events::publish);
+            return result;
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public Optional<AppointmentLock> findLock(UUID appointmentId) {
+        return Optional.ofNullable(locks.get(appointmentId));
+    }
+
+    @Override
+    public Map<UUID, AppointmentLock> findLocks(Collection<UUID> appointmentIds) {
+        Map<UUID, AppointmentLock> found = new HashMap<>();
+        for (UUID id : appointmentIds) {
+            AppointmentLock lock = locks.get(id);
+            if (lock != null) {
+                found.put(id, lock);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<AppointmentLock> findAllLocks() {
+        return locks.values().stream().sorted(Comparator.comparing(AppointmentLock::createdAt)).toList();
+    }
+
+    @Override
+    public List<AppointmentLock> findExpiredLocks(int limit) {
+        Instant now = clock.instant();
+        return locks.values().stream().filter(lock -> !lock.isLiveAt(now)).limit(limit).toList();
+    }
+
+    @Override
+    public void insertAppointment(Appointment appointment) {
+        if (appointments.putIfAbsent(appointment.id(), appointment) != null) {
+            throw new IllegalStateException("appointment exists already: " + appointment.id());
+        }
+    }
+
+    @Override
+    public Optional<Appointment> findAppointment(UUID id) {
+        return Optional.ofNullable(appointments.get(id));
+    }
+
+    @Override
+    public Page<Appointment> listAppointments(Instant from, Instant to, PageRequest page) {
+        List<Appointment> matching = appointments.values().stream()
+                .filter(a -> from == null || a.details().endsAt().isAfter(from))
+                .filter(a -> to == null || a.details().startsAt().isBefore(to))
+                .sorted(Comparator.comparing((Appointment a) -> a.details().startsAt()).thenComparing(Appointment::id))
+                .toList();
+        return Page.of(slice(matching, page), matching.size(), page);
+    }
+
+    @Override
+    public Page<LockHistoryEntry> ofAppointment(UUID appointmentId, PageRequest page) {
+        return history.page(history.byAppointment, appointmentId, page);
+    }
+
+    @Override
+    public Page<LockHistoryEntry> ofUser(UUID userId, PageRequest page) {
+        return history.page(history.byUser, userId, page);
+    }
+
+    @Override
+    public LockStatistics statistics(UUID appointmentId) {
+        AppointmentLock lock = locks.get(appointmentId);
+        boolean currentlyLocked = lock != null && lock.isLiveAt(clock.instant());
+        return history.statistics(appointmentId, currentlyLocked);
+    }
+
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        return history.deleteOlderThan(cutoff);
+    }
+
+    private static <T> List<T> slice(List<T> all, PageRequest page) {
+        int from = (int) Math.min(all.size(), page.offset());
+        int to = Math.min(all.size(), from + page.limit());
+        return all.subList(from, to);
+    }
+
+    private final class MemoryTransaction implements LockTransaction {
+        private final UUID appointmentId;
+        private final Instant now;
+        private Appointment appointment;
+        private AppointmentLock lock;
+        private boolean appointmentDeleted;
+        private boolean appointmentChanged;
+        private boolean lockChanged;
+        private final List<LockHistoryEntry> appended = new ArrayList<>();
+        private final List<DomainEvent> published = new ArrayList<>();
+
+        MemoryTransaction(UUID appointmentId, Instant now) {
+            this.appointmentId = appointmentId;
+            this.now = now;
+            this.appointment = appointments.get(appointmentId);
+            this.lock = locks.get(appointmentId);
+        }
+
+        @Override
+        public Instant now() {
+            return now;
+        }
+
+        @Override
+        public Optional<Appointment> appointment() {
+            return Optional.ofNullable(appointment);
+        }
+
+        @Override
+        public Optional<AppointmentLock> lock() {
+            return Optional.ofNullable(lock);
+        }
+
+        @Override
+        public FencingToken nextFencingToken() {
+            return new FencingToken(fencingSequence.incrementAndGet());
+        }
+
+        @Override
+        public void insertLock(AppointmentLock newLock) {
+            requireOwnAppointment(newLock);
+            if (lock != null) {
+                throw new IllegalStateException("appointment " + appointmentId + " has a lease row already");
+            }
+            lock = newLock;
+            lockChanged = true;
+        }
+
+        @Override
+        public void updateLock(AppointmentLock changed) {
+            requireOwnAppointment(changed);
+            if (lock == null || !lock.id().equals(changed.id())) {
+                throw new IllegalStateException("no such lease row: " + changed.id());
+            }
+            lock = changed;
+            lockChanged = true;
+        }
+
+        @Override
+        public void deleteLock(AppointmentLock ended) {
+            if (lock == null || !lock.id().equals(ended.id())) {
+                throw new IllegalStateException("no such lease row: " + ended.id());
+            }
+            lock = null;
+            lockChanged = true;
+        }
+
+        @Override
+        public void updateAppointment(Appointment changed) {
+            if (appointment == null || !appointment.id().equals(changed.id())) {
+                throw new IllegalStateException("no such appointment: " + changed.id());
+            }
+            appointment = changed;
+            appointmentChanged = true;
+        }
+
+        @Override
+        public void deleteAppointment() {
+            appointment = null;
+            appointmentDeleted = true;
+        }
+
+        @Override
+        public void appendHistory(LockHistoryEntry entry) {
+            appended.add(entry);
+        }
+
+        @Override
+        public void publish(DomainEvent event) {
+            published.add(event);
+        }
+
+        private void requireOwnAppointment(AppointmentLock candidate) {
+            if (!candidate.appointmentId().equals(appointmentId) || appointment == null) {
+                throw new IllegalStateException("lease " + candidate.id() + " does not belong to " + appointmentId);
+            }
+        }
+
+        void commit() {
+            if (lockChanged || appointmentDeleted) {
+                if (lock == null) {
+                    locks.remove(appointmentId);
+                } else {
+                    locks.put(appointmentId, lock);
+                }
+            }
+            if (appointmentDeleted) {
+                appointments.remove(appointmentId);
+            } else if (appointmentChanged) {
+                appointments.put(appointmentId, appointment);
+            }
+            history.appendAll(appended);
+        }
+    }
+
+    /** The audit history, indexed by appointment and by holder, oldest first in each index. */
+    private static final class HistoryLog {
+        private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
+        private final Map<UUID, List<LockHistoryEntry>> byAppointment = new HashMap<>();
+        private final Map<UUID, List<LockHistoryEntry>> byUser = new HashMap<>();
+
+        void appendAll(List<LockHistoryEntry> entries) {
+            if (entries.isEmpty()) {
+                return;
+            }
+            guard.writeLock().lock();
+            try {
+                for (LockHistoryEntry entry : entries) {
+                    byAppointment.computeIfAbsent(entry.appointmentId(), id -> new ArrayList<>()).add(entry);
+                    byUser.computeIfAbsent(entry.userId(), id -> new ArrayList<>()).add(entry);
+                }
+            } finally {
+                guard.writeLock().unlock();
+            }
+        }
+
+        Page<LockHistoryEntry> page(Map<UUID, List<LockHistoryEntry>> index, UUID key, PageRequest page) {
+            guard.readLock().lock();
+            try {
+                List<LockHistoryEntry> rows = index.getOrDefault(key, List.of());
+                List<LockHistoryEntry> newestFirst = new ArrayList<>(page.limit());
+                for (long i = rows.size() - 1 - page.offset(); i >= 0 && newestFirst.size() < page.limit(); i--) {
+                    newestFirst.add(rows.get((int) i));
+                }
+                return Page.of(newestFirst, rows.size(), page);
+            } finally {
+                guard.readLock().unlock();
+            }
+        }
+
+        LockStatistics statistics(UUID appointmentId, boolean currentlyLocked) {
+            guard.readLock().lock();
+            try {
+                Map<HistoryAction, Long> totals = new EnumMap<>(HistoryAction.class);
+                HashSet<UUID> users = new HashSet<>();
+                long durationSum = 0;
+                long ended = 0;
+                for (LockHistoryEntry entry : byAppointment.getOrDefault(appointmentId, List.of())) {
+                    totals.merge(entry.action(), 1L, Long::sum);
+                    users.add(entry.userId());
+                    if (entry.durationSeconds() != null) {
+                        durationSum += entry.durationSeconds();
+                        ended++;
+                    }
+                }
+                Double average = ended == 0 ? null : (double) durationSum / ended;
+                return new LockStatistics(appointmentId, totals, average, users.size(), currentlyLocked);
+            } finally {
+                guard.readLock().unlock();
+            }
+        }
+
+        long deleteOlderThan(Instant cutoff) {
+            guard.writeLock().lock();
+            try {
+                long deleted = 0;
+                for (List<LockHistoryEntry> rows : byAppointment.values()) {
+                    int before = rows.size();
+                    rows.removeIf(entry -> entry.at().isBefore(cutoff));
+                    deleted += before - rows.size();
+                }
+                byUser.values().forEach(rows -> rows.removeIf(entry -> entry.at().isBefore(cutoff)));
+                byAppointment.values().removeIf(List::isEmpty);
+                byUser.values().removeIf(List::isEmpty);
+                return deleted;
+            } finally {
+                guard.writeLock().unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.syncpoint.lock.core.port.out;
+
+public interface PasswordHasher {
+    String hash(String password);
+
+    boolean matches(String password, String hash);
+}

@@ -1,0 +1,39 @@
+package io.syncpoint.lock.core.service;
+
+import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.HistoryAction;
+import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Reads the live lease inside a lock transaction. A lease row whose expiry has passed is ended on
+ * the spot: deleted, its {@code expired} row written and announced. Every transaction on one
+ * appointment is serialized, so each expiry is recorded exactly once, whoever sees it first: an
+ * acquire, a save, or the sweeper of any node.
+ */
+final class LiveLease {
+    private LiveLease() {
+    }
+
+    static Optional<AppointmentLock> in(LockTransaction tx, Instant now, IdGenerator ids) {
+        Optional<AppointmentLock> row = tx.lock();
+        if (row.isEmpty() || row.get().isLiveAt(now)) {
+            return row;
+        }
+        end(tx, row.get(), HistoryAction.EXPIRED, now, null, null, ids);
+        return Optional.empty();
+    }
+
+    /** Deletes the lease and records and announces how it ended. */
+    static void end(LockTransaction tx, AppointmentLock lock, HistoryAction action, Instant now,
+                    java.util.UUID endedBy, String reason, IdGenerator ids) {
+        tx.deleteLock(lock);
+        tx.appendHistory(LockHistoryEntry.ended(ids.newId(), lock, action, now, endedBy, reason));
+        tx.publish(new DomainEvent.LockReleased(lock.appointmentId(),
+                DomainEvent.ReleaseReason.valueOf(action.name()), endedBy, lock));
+    }
+}

@@ -1,0 +1,240 @@
+package io.syncpoint.lock.core.service;
+
+import io.syncpoint.lock.core.domain.Actor;
+import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.HistoryAction;
+import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.LockState;
+import io.syncpoint.lock.core.domain.LockStatistics;
+import io.syncpoint.lock.core.domain.Outcome;
+import io.syncpoint.lock.core.domain.Page;
+import io.syncpoint.lock.core.domain.PageRequest;
+import io.syncpoint.lock.core.domain.Rejection;
+import io.syncpoint.lock.core.domain.VersionPolicy;
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.in.AcquireLock;
+import io.syncpoint.lock.core.port.in.CleanUpHistory;
+import io.syncpoint.lock.core.port.in.ForceReleaseLock;
+import io.syncpoint.lock.core.port.in.GetLockHistory;
+import io.syncpoint.lock.core.port.in.GetLockStatistics;
+import io.syncpoint.lock.core.port.in.GetLockStatus;
+import io.syncpoint.lock.core.port.in.ListLiveLocks;
+import io.syncpoint.lock.core.port.in.ReleaseLock;
+import io.syncpoint.lock.core.port.in.SweepExpiredLeases;
+import io.syncpoint.lock.core.port.in.TakeOverLock;
+import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LockHistory;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The lease rules, written once for every store. */
+public final class LockService implements AcquireLock, ReleaseLock, ForceReleaseLock, TakeOverLock, GetLockStatus,
+        GetLockHistory, GetLockStatistics, ListLiveLocks, SweepExpiredLeases, CleanUpHistory {
+
+    private static final int SWEEP_BATCH = 500;
+
+    private final LockStore locks;
+    private final LockHistory history;
+    private final AppointmentStore appointments;
+    private final LeasePolicy leasePolicy;
+    private final IdGenerator ids;
+
+    public LockService(LockStore locks, LockHistory history, AppointmentStore appointments,
+                       LeasePolicy leasePolicy, IdGenerator ids) {
+        this.locks = locks;
+        this.history = history;
+        this.appointments = appointments;
+        this.leasePolicy = leasePolicy;
+        this.ids = ids;
+    }
+
+    public LeasePolicy leasePolicy() {
+        return leasePolicy;
+    }
+
+    @Override
+    public Outcome<Acquisition> acquire(AcquireLock.Command command) {
+        Actor actor = command.actor();
+        return locks.inTransaction(command.appointmentId(), tx -> {
+            if (tx.appointment().isEmpty()) {
+                return Outcome.rejected(new Rejection.NotFound("appointment"));
+            }
+            Instant now = tx.now();
+            AppointmentLock live = LiveLease.in(tx, now, ids).orElse(null);
+            Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
+            if (versionProblem.isPresent()) {
+                return Outcome.rejected(versionProblem.get());
+            }
+            if (live == null) {
+                return Outcome.ok(new Acquisition(grant(tx, actor, command.position(), now, Map.of()), false));
+            }
+            if (!live.isHeldBy(actor.userId())) {
+                return Outcome.rejected(new Rejection.LockHeld(live, now));
+            }
+            AppointmentLock renewed = live.renew(now, leasePolicy, command.position());
+            tx.updateLock(renewed);
+            tx.publish(new DomainEvent.LockUpdated(renewed));
+            return Outcome.ok(new Acquisition(renewed, true));
+        });
+    }
+
+    @Override
+    public Outcome<AppointmentLock> release(ReleaseLock.Command command) {
+        Actor actor = command.actor();
+        return locks.inTransaction(command.appointmentId(), tx -> {
+            if (tx.appointment().isEmpty()) {
+                return Outcome.rejected(new Rejection.NotFound("appointment"));
+            }
+            Instant now = tx.now();
+            AppointmentLock live = LiveLease.in(tx, now, ids).orElse(null);
+            Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
+            if (versionProblem.isPresent()) {
+                return Outcome.rejected(versionProblem.get());
+            }
+            if (live == null) {
+                return Outcome.rejected(new Rejection.NoLock());
+            }
+            if (!live.isHeldBy(actor.userId())) {
+                return Outcome.rejected(new Rejection.NotLockOwner(live.holder()));
+            }
+            LiveLease.end(tx, live, HistoryAction.RELEASED, now, actor.userId(), null, ids);
+            return Outcome.ok(live);
+        });
+    }
+
+    @Override
+    public Outcome<AppointmentLock> forceRelease(ForceReleaseLock.Command command) {
+        Actor admin = command.actor();
+        if (!admin.isAdmin()) {
+            return Outcome.rejected(new Rejection.Forbidden("Only admins may force-release a lock."));
+        }
+        return locks.inTransaction(command.appointmentId(), tx -> {
+            if (tx.appointment().isEmpty()) {
+                return Outcome.rejected(new Rejection.NotFound("appointment"));
+            }
+            Instant now = tx.now();
+            Optional<AppointmentLock> live = LiveLease.in(tx, now, ids);
+            if (live.isEmpty()) {
+                return Outcome.rejected(new Rejection.NoLock());
+            }
+            LiveLease.end(tx, live.get(), HistoryAction.FORCE_RELEASED, now, admin.userId(), command.reason(), ids);
+            return Outcome.ok(live.get());
+        });
+    }
+
+    @Override
+    public Outcome<AppointmentLock> takeOver(TakeOverLock.Command command) {
+        Actor admin = command.actor();
+        if (!admin.isAdmin()) {
+            return Outcome.rejected(new Rejection.Forbidden("Only admins may take over a lock."));
+        }
+        return locks.inTransaction(command.appointmentId(), tx -> {
+            if (tx.appointment().isEmpty()) {
+                return Outcome.rejected(new Rejection.NotFound("appointment"));
+            }
+            Instant now = tx.now();
+            Optional<AppointmentLock> live = LiveLease.in(tx, now, ids);
+            if (live.isEmpty()) {
+                return Outcome.ok(grant(tx, admin, null, now, Map.of()));
+            }
+            AppointmentLock previous = live.get();
+            if (previous.isHeldBy(admin.userId())) {
+                AppointmentLock renewed = previous.renew(now, leasePolicy, null);
+                tx.updateLock(renewed);
+                tx.publish(new DomainEvent.LockUpdated(renewed));
+                return Outcome.ok(renewed);
+            }
+            tx.deleteLock(previous);
+            tx.appendHistory(LockHistoryEntry.ended(ids.newId(), previous, HistoryAction.FORCE_RELEASED, now,
+                    admin.userId(), command.reason()));
+            AppointmentLock taken = grant(tx, admin, null, now, Map.of("takeoverOf", previous.id().toString()));
+            tx.publish(new DomainEvent.AdminTakeover(previous.appointmentId(), taken.holder(), previous.holder(), taken));
+            return Outcome.ok(taken);
+        });
+    }
+
+    private AppointmentLock grant(LockTransaction tx, Actor actor, String position, Instant now,
+                                  Map<String, String> metadata) {
+        AppointmentLock lock = AppointmentLock.grant(ids.newId(), tx.appointment().orElseThrow().id(),
+                actor.asHolder(position), now, leasePolicy, tx.nextFencingToken());
+        tx.insertLock(lock);
+        tx.appendHistory(LockHistoryEntry.acquired(ids.newId(), lock, metadata));
+        tx.publish(new DomainEvent.LockAcquired(lock));
+        return lock;
+    }
+
+    @Override
+    public Outcome<LockStatus> status(Actor actor, UUID appointmentId) {
+        if (appointments.findAppointment(appointmentId).isEmpty()) {
+            return Outcome.rejected(new Rejection.NotFound("appointment"));
+        }
+        Instant now = locks.now();
+        Optional<AppointmentLock> live = locks.findLock(appointmentId).filter(lock -> lock.isLiveAt(now));
+        return Outcome.ok(new LockStatus(LockState.of(live.orElse(null), actor.userId()), live, now));
+    }
+
+    @Override
+    public Outcome<Page<LockHistoryEntry>> historyOfAppointment(Actor actor, UUID appointmentId, PageRequest page) {
+        return Outcome.ok(history.ofAppointment(appointmentId, page));
+    }
+
+    @Override
+    public Outcome<Page<LockHistoryEntry>> historyOfUser(Actor actor, UUID userId, PageRequest page) {
+        if (!actor.isAdmin() && !actor.userId().equals(userId)) {
+            return Outcome.rejected(new Rejection.Forbidden("Only admins may read another user's lock history."));
+        }
+        return Outcome.ok(history.ofUser(userId, page));
+    }
+
+    @Override
+    public Outcome<LockStatistics> statistics(Actor actor, UUID appointmentId) {
+        return Outcome.ok(history.statistics(appointmentId));
+    }
+
+    @Override
+    public Outcome<List<AppointmentLock>> liveLocks(Actor actor) {
+        if (!actor.isAdmin()) {
+            return Outcome.rejected(new Rejection.Forbidden("Only admins may list all locks."));
+        }
+        Instant now = locks.now();
+        return Outcome.ok(locks.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).toList());
+    }
+
+    @Override
+    public int sweepExpired() {
+        int recorded = 0;
+        List<AppointmentLock> candidates;
+        do {
+            candidates = locks.findExpiredLocks(SWEEP_BATCH);
+            for (AppointmentLock candidate : candidates) {
+                // Another node, or an acquire, may have ended or replaced the lease since the read.
+                boolean expiredHere = locks.inTransaction(candidate.appointmentId(), tx -> {
+                    Optional<AppointmentLock> row = tx.lock();
+                    return row.isPresent() && row.get().id().equals(candidate.id())
+                            && LiveLease.in(tx, tx.now(), ids).isEmpty();
+                });
+                if (expiredHere) {
+                    recorded++;
+                }
+            }
+        } while (candidates.size() == SWEEP_BATCH);
+        return recorded;
+    }
+
+    @Override
+    public Outcome<Long> cleanUpHistory(CleanUpHistory.Command command) {
+        if (!command.actor().isAdmin()) {
+            return Outcome.rejected(new Rejection.Forbidden("Only admins may clean up the lock history."));
+        }
+        Instant cutoff = locks.now().minus(Duration.ofDays(command.daysToKeep()));
+        return Outcome.ok(history.deleteOlderThan(cutoff));
+    }
+}
