@@ -1,0 +1,75 @@
+package io.syncpoint.lock.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An RFC 9457 problem the API answers with: a status, a machine {@code code}, a sentence for people,
+ * extra members and response headers. Handlers throw it; {@link ProblemHandlers} writes it.
+ */
+public final class ApiProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final String title;
+    private final transient Map<String, Object> members;
+    private final transient Map<String, String> headers;
+
+    public ApiProblem(int status, String code, String title, String detail) {
+        this(status, code, title, detail, Map.of(), Map.of());
+    }
+
+    public ApiProblem(int status, String code, String title, String detail, Map<String, Object> members,
+                      Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+        this.members = new LinkedHashMap<>(members);
+        this.headers = Map.copyOf(headers);
+    }
+
+    public static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail, Map.of(),
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(403, "forbidden", "Forbidden", detail);
+    }
+
+    public static ApiProblem notFound(String detail) {
+        return new ApiProblem(404, "not_found", "Not found", detail);
+    }
+
+    public static ApiProblem invalid(String field, String reason) {
+        return new ApiProblem(400, "validation_failed", "Validation failed", field + ": " + reason,
+                Map.of("field", field, "errors", java.util.List.of(Map.of("field", field, "message", reason))),
+                Map.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    public Map<String, Object> members() {
+        return members;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+}

@@ -1,0 +1,81 @@
+package io.syncpoint.lock.web;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.syncpoint.lock.core.domain.Actor;
+import io.syncpoint.lock.core.domain.Role;
+import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.port.out.AccessTokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Bearer tokens as HS256 JWTs with claims {@code sub}, {@code email}, {@code name}, {@code role},
+ * {@code iat} and {@code exp}. The verifier accepts HS256 only, so unsigned ({@code alg: none}) or
+ * re-signed tokens are refused; any change to a claim breaks the signature.
+ */
+public final class JwtAccessTokens implements AccessTokens {
+    public static final int MIN_SECRET_LENGTH = 32;
+    private static final String ISSUER = "syncpoint";
+
+    private final Algorithm algorithm;
+    private final JWTVerifier verifier;
+    private final Duration lifetime;
+    private final Clock clock;
+
+    public JwtAccessTokens(String secret, Duration lifetime, Clock clock) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("the JWT secret must have at least " + MIN_SECRET_LENGTH + " bytes");
+        }
+        if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("the token lifetime must be positive");
+        }
+        this.algorithm = Algorithm.HMAC256(secret);
+        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)
+                .withIssuer(ISSUER)
+                .withClaimPresence("sub")
+                .withClaimPresence("email")
+                .withClaimPresence("name")
+                .withClaimPresence("role")
+                .withClaimPresence("exp")
+                .acceptLeeway(0))
+                .build(clock);
+        this.lifetime = lifetime;
+        this.clock = clock;
+    }
+
+    @Override
+    public String issue(UserAccount user) {
+        Instant now = clock.instant();
+        return JWT.create()
+                .withIssuer(ISSUER)
+                .withSubject(user.id().toString())
+                .withClaim("email", user.email())
+                .withClaim("name", user.name())
+                .withClaim("role", user.role().wireName())
+                .withIssuedAt(now)
+                .withExpiresAt(now.plus(lifetime))
+                .sign(algorithm);
+    }
+
+    @Override
+    public Optional<Actor> verify(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            DecodedJWT jwt = verifier.verify(token);
+            return Optional.of(new Actor(UUID.fromString(jwt.getSubject()), jwt.getClaim("email").asString(),
+                    jwt.getClaim("name").asString(), Role.fromWireName("role", jwt.getClaim("role").asString())));
+        } catch (JWTVerificationException | IllegalArgumentException refused) {
+            return Optional.empty();
+        }
+    }
+}

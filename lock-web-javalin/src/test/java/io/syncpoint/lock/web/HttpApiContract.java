@@ -1,0 +1,595 @@
+package io.syncpoint.lock.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The whole HTTP API against a real server on a random port, written once and run on every store
+ * (a subclass per store provides the {@link TestBackend}). Every test signs up its own users and
+ * creates its own appointments, so tests do not depend on each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HttpApiContract {
+    private static final String BASE = "/api/v1";
+
+    protected TestBackend backend;
+    private WebServer server;
+    protected ApiClient api;
+
+    protected abstract TestBackend createBackend();
+
+    @BeforeAll
+    void startServer() {
+        backend = createBackend();
+        server = new WebServer(backend.dependencies(WebSettings.defaults(0)
+                .withRateLimits(new WebSettings.RateLimits(100_000, 100_000))));
+        api = new ApiClient(server.start());
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void twoUsersAndAnAdminGoThroughTheWholeLockWorkflow() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User admin = admin();
+
+        ApiClient.Response created = api.post(BASE + "/appointments", alice.token, appointmentBody("Planning"));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("ETag")).isEqualTo("\"1\"");
+        String id = created.json().get("id").asText();
+        assertThat(created.json().get("version").asLong()).isEqualTo(1);
+        assertThat(created.json().get("createdBy").asText()).isEqualTo(alice.id);
+        assertThat(created.json().get("lock").isNull()).isTrue();
+
+        ApiClient.Response acquired = api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("position", "title"));
+        assertThat(acquired.status()).isEqualTo(200);
+        assertThat(acquired.json().get("renewed").asBoolean()).isFalse();
+        JsonNode lock = acquired.json().get("lock");
+        assertLockShape(lock);
+        assertThat(lock.get("userId").asText()).isEqualTo(alice.id);
+        assertThat(lock.get("userInfo").get("name").asText()).isEqualTo("Alice");
+        assertThat(lock.get("userInfo").get("position").asText()).isEqualTo("title");
+        assertThat(lock.get("version").asLong()).isEqualTo(1);
+        long aliceToken = lock.get("fencingToken").asLong();
+
+        ApiClient.Response conflict = api.post(lockPath(id, "acquire-lock"), bob.token, null);
+        assertProblem(conflict, 409, "lock_held");
+        assertThat(conflict.json().get("lock").get("userId").asText()).isEqualTo(alice.id);
+        assertThat(conflict.json().get("lock").get("userInfo").get("email").asText()).isEqualTo(alice.email);
+        assertThat(conflict.json().get("lock").get("expiresAt").asText()).isEqualTo(lock.get("expiresAt").asText());
+        assertThat(Long.parseLong(conflict.header("Retry-After"))).isBetween(1L, 300L);
+
+        ApiClient.Response renewed = api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", 1));
+        assertThat(renewed.status()).isEqualTo(200);
+        assertThat(renewed.json().get("renewed").asBoolean()).isTrue();
+        assertThat(renewed.json().get("lock").get("version").asLong()).isEqualTo(2);
+        assertThat(renewed.json().get("lock").get("fencingToken").asLong()).isEqualTo(aliceToken);
+
+        ApiClient.Response bobSees = api.get(lockPath(id, "lock-status"), bob.token);
+        assertThat(bobSees.status()).isEqualTo(200);
+        assertThat(bobSees.json().get("state").asText()).isEqualTo("locked_by_other");
+        assertThat(bobSees.json().get("lock").get("userId").asText()).isEqualTo(alice.id);
+        assertThat(bobSees.json().get("serverTime").asText()).isNotBlank();
+        assertThat(api.get(lockPath(id, "lock-status"), alice.token).json().get("state").asText()).isEqualTo("locked_by_user");
+
+        ApiClient.Response read = api.get(BASE + "/appointments/" + id, bob.token);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.header("ETag")).isEqualTo("\"1\"");
+        assertThat(read.json().get("lock").get("userId").asText()).isEqualTo(alice.id);
+
+        assertProblem(api.put(BASE + "/appointments/" + id, bob.token, appointmentBody("Bob's edit"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(aliceToken))), 423, "lock_required");
+        assertProblem(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("Edit"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(aliceToken + 1000))), 409, "stale_lock_token");
+
+        ApiClient.Response saved = api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("Planning, revised"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(aliceToken)));
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(saved.header("ETag")).isEqualTo("\"2\"");
+        assertThat(saved.json().get("title").asText()).isEqualTo("Planning, revised");
+        assertThat(saved.json().get("version").asLong()).isEqualTo(2);
+        assertThat(saved.json().get("lock").get("userId").asText()).isEqualTo(alice.id);
+
+        ApiClient.Response stale = api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("Older edit"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(aliceToken)));
+        assertProblem(stale, 412, "precondition_failed");
+        assertThat(stale.json().get("currentVersion").asLong()).isEqualTo(2);
+
+        assertProblem(api.delete(lockPath(id, "release-lock"), bob.token, null), 403, "not_lock_owner");
+        ApiClient.Response wrongVersion = api.delete(lockPath(id, "release-lock"), alice.token, Map.of("expectedVersion", 1));
+        assertProblem(wrongVersion, 409, "version_conflict");
+        assertThat(wrongVersion.json().get("currentVersion").asLong()).isEqualTo(2);
+        assertThat(wrongVersion.json().get("expectedVersion").asLong()).isEqualTo(1);
+
+        ApiClient.Response released = api.delete(lockPath(id, "release-lock"), alice.token, Map.of("expectedVersion", 2));
+        assertThat(released.status()).isEqualTo(200);
+        assertThat(released.json().get("released").asBoolean()).isTrue();
+        assertProblem(api.delete(lockPath(id, "release-lock"), alice.token, null), 404, "no_lock");
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().get("state").asText()).isEqualTo("unlocked");
+
+        JsonNode bobLock = api.post(lockPath(id, "acquire-lock"), bob.token, null).json().get("lock");
+        assertThat(bobLock.get("fencingToken").asLong()).isGreaterThan(aliceToken);
+
+        ApiClient.Response takenOver = api.post(lockPath(id, "takeover-lock"), admin.token, Map.of("reason", "urgent fix"));
+        assertThat(takenOver.status()).isEqualTo(200);
+        JsonNode adminLock = takenOver.json().get("lock");
+        assertThat(adminLock.get("userId").asText()).isEqualTo(admin.id);
+        assertThat(adminLock.get("fencingToken").asLong()).isGreaterThan(bobLock.get("fencingToken").asLong());
+        assertProblem(api.post(lockPath(id, "acquire-lock"), bob.token, Map.of("expectedVersion", 1)), 409, "lock_lost");
+        assertProblem(api.put(BASE + "/appointments/" + id, bob.token, appointmentBody("Too late"),
+                Map.of("If-Match", "\"2\"", "Lock-Token", bobLock.get("fencingToken").asText())), 423, "lock_required");
+
+        ApiClient.Response forced = api.delete(lockPath(id, "force-release-lock"), admin.token, Map.of("reason", "done"));
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.json().get("lock").get("userId").asText()).isEqualTo(admin.id);
+
+        ApiClient.Response history = api.get(lockPath(id, "lock-history"), bob.token);
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.json().get("total").asLong()).isEqualTo(6);
+        assertThat(actions(history.json())).containsExactly(
+                "force_released", "acquired", "force_released", "acquired", "released", "acquired");
+        JsonNode bobEnded = history.json().get("data").get(2);
+        assertThat(bobEnded.get("userId").asText()).isEqualTo(bob.id);
+        assertThat(bobEnded.get("releasedBy").asText()).isEqualTo(admin.id);
+        assertThat(bobEnded.get("reason").asText()).isEqualTo("urgent fix");
+        assertThat(bobEnded.get("duration").isIntegralNumber()).isTrue();
+        JsonNode aliceEnded = history.json().get("data").get(4);
+        assertThat(aliceEnded.get("renewalCount").asInt()).isEqualTo(1);
+        assertThat(aliceEnded.get("fencingToken").asLong()).isEqualTo(aliceToken);
+        assertThat(aliceEnded.get("userInfo").get("name").asText()).isEqualTo("Alice");
+        assertThat(history.json().get("data").get(1).get("metadata").get("takeoverOf").asText())
+                .isEqualTo(bobLock.get("id").asText());
+
+        ApiClient.Response paged = api.get(lockPath(id, "lock-history") + "?limit=2&offset=1", bob.token);
+        assertThat(actions(paged.json())).containsExactly("acquired", "force_released");
+        assertThat(paged.json().get("limit").asInt()).isEqualTo(2);
+        assertThat(paged.json().get("offset").asInt()).isEqualTo(1);
+
+        ApiClient.Response statistics = api.get(lockPath(id, "lock-statistics"), bob.token);
+        assertThat(statistics.status()).isEqualTo(200);
+        JsonNode totals = statistics.json().get("totals");
+        assertThat(totals.get("acquired").asLong()).isEqualTo(3);
+        assertThat(totals.get("released").asLong()).isEqualTo(1);
+        assertThat(totals.get("force_released").asLong()).isEqualTo(2);
+        assertThat(totals.get("expired").asLong()).isZero();
+        assertThat(statistics.json().get("uniqueUsers").asLong()).isEqualTo(3);
+        assertThat(statistics.json().get("currentlyLocked").asBoolean()).isFalse();
+        assertThat(statistics.json().get("averageDurationSeconds").isNumber()).isTrue();
+
+        ApiClient.Response aliceHistory = api.get(BASE + "/users/" + alice.id + "/lock-history", alice.token);
+        assertThat(actions(aliceHistory.json())).containsExactly("released", "acquired");
+        assertProblem(api.get(BASE + "/users/" + alice.id + "/lock-history", bob.token), 403, "forbidden");
+        assertThat(api.get(BASE + "/users/" + alice.id + "/lock-history", admin.token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aLeaseThatRunsOutIsLostToItsHolderAndFreeForOthers() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+        JsonNode lock = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().get("lock");
+
+        backend.letLeasesExpire();
+
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().get("state").asText()).isEqualTo("unlocked");
+        assertProblem(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", 1)), 409, "lock_lost");
+        assertProblem(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("Late save"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", lock.get("fencingToken").asText())), 423, "lock_required");
+        ApiClient.Response bobTakes = api.post(lockPath(id, "acquire-lock"), bob.token, null);
+        assertThat(bobTakes.status()).isEqualTo(200);
+        assertThat(bobTakes.json().get("lock").get("fencingToken").asLong()).isGreaterThan(lock.get("fencingToken").asLong());
+
+        ApiClient.Response history = api.get(lockPath(id, "lock-history"), alice.token);
+        assertThat(actions(history.json())).containsExactly("acquired", "expired", "acquired");
+        assertThat(history.json().get("data").get(1).get("releasedBy").isNull()).isTrue();
+        assertThat(api.get(lockPath(id, "lock-statistics"), alice.token).json().get("totals").get("expired").asLong())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void manyUsersRacingForOneAppointmentGetExactlyOneLease() throws Exception {
+        User owner = signUp("Owner");
+        String id = createAppointment(owner);
+        List<User> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(signUp("Racer " + i));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(racers.size());
+        try {
+            List<Future<ApiClient.Response>> answers = new ArrayList<>();
+            for (User racer : racers) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return api.post(lockPath(id, "acquire-lock"), racer.token, null);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<ApiClient.Response> answer : answers) {
+                statuses.add(answer.get().status());
+            }
+            assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
+            assertThat(statuses).filteredOn(status -> status == 409).hasSize(racers.size() - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(actions(api.get(lockPath(id, "lock-history"), owner.token).json())).containsExactly("acquired");
+    }
+
+    @Test
+    void deletingNeedsTheLeaseExceptForAdmins() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User admin = admin();
+        String id = createAppointment(alice);
+        assertProblem(api.delete(BASE + "/appointments/" + id, bob.token, null), 423, "lock_required");
+
+        long token = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().get("lock").get("fencingToken").asLong();
+        assertProblem(api.send("DELETE", BASE + "/appointments/" + id, alice.token, null, Map.of()), 409, "stale_lock_token");
+        ApiClient.Response deleted = api.send("DELETE", BASE + "/appointments/" + id, alice.token, null,
+                Map.of("Lock-Token", Long.toString(token), "If-Match", "\"1\""));
+        assertThat(deleted.status()).isEqualTo(204);
+        assertProblem(api.get(BASE + "/appointments/" + id, alice.token), 404, "not_found");
+        assertThat(actions(api.get(lockPath(id, "lock-history"), alice.token).json())).containsExactly("released", "acquired");
+
+        String other = createAppointment(alice);
+        api.post(lockPath(other, "acquire-lock"), alice.token, null);
+        assertThat(api.delete(BASE + "/appointments/" + other, admin.token, null).status()).isEqualTo(204);
+        assertThat(actions(api.get(lockPath(other, "lock-history"), alice.token).json()))
+                .containsExactly("force_released", "acquired");
+    }
+
+    @Test
+    void appointmentsAreListedByStartWithTheirLocksAndFilteredByTime() {
+        User alice = signUp("Alice");
+        String early = createAppointment(alice, "2031-05-01T09:00:00Z", "2031-05-01T10:00:00Z");
+        String late = createAppointment(alice, "2031-05-03T09:00:00Z", "2031-05-03T10:00:00Z");
+        api.post(lockPath(late, "acquire-lock"), alice.token, null);
+
+        ApiClient.Response page = api.get(BASE + "/appointments?from=2031-05-01T00:00:00Z&to=2031-05-04T00:00:00Z&limit=10",
+                alice.token);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.json().get("total").asLong()).isEqualTo(2);
+        assertThat(page.json().get("limit").asInt()).isEqualTo(10);
+        JsonNode data = page.json().get("data");
+        assertThat(data.get(0).get("id").asText()).isEqualTo(early);
+        assertThat(data.get(0).get("lock").isNull()).isTrue();
+        assertThat(data.get(1).get("id").asText()).isEqualTo(late);
+        assertThat(data.get(1).get("lock").get("userId").asText()).isEqualTo(alice.id);
+
+        ApiClient.Response second = api.get(BASE + "/appointments?from=2031-05-02T00:00:00Z&to=2031-05-04T00:00:00Z",
+                alice.token);
+        assertThat(second.json().get("total").asLong()).isEqualTo(1);
+        assertThat(second.json().get("data").get(0).get("id").asText()).isEqualTo(late);
+    }
+
+    @Test
+    void anAppointmentIsReturnedInTheShapeOfTheSpec() {
+        User alice = signUp("Alice");
+        Map<String, Object> body = new LinkedHashMap<>(appointmentBody("Review"));
+        body.put("description", "Quarterly review");
+        body.put("location", "Room 4");
+        body.put("attendees", List.of("Ann@Example.com", "ben@example.com"));
+        body.put("status", "completed");
+        JsonNode json = api.post(BASE + "/appointments", alice.token, body).json();
+        assertThat(fieldNames(json)).containsExactly("id", "title", "description", "startsAt", "endsAt", "location",
+                "attendees", "status", "version", "createdBy", "createdAt", "updatedAt", "lock");
+        assertThat(json.get("attendees").get(0).asText()).isEqualTo("ann@example.com");
+        assertThat(json.get("status").asText()).isEqualTo("completed");
+        assertThat(Instant.parse(json.get("startsAt").asText())).isEqualTo(Instant.parse("2030-01-01T09:00:00Z"));
+    }
+
+    @Test
+    void adminsChangeRolesAndOnlyAdminsReachAdminRoutes() {
+        User bob = signUp("Bob");
+        User admin = admin();
+        assertProblem(api.get(BASE + "/locks", bob.token), 403, "forbidden");
+        assertProblem(api.put(BASE + "/users/" + bob.id + "/role", bob.token, Map.of("role", "admin"), Map.of()), 403, "forbidden");
+        assertProblem(api.post(BASE + "/admin/cleanup-history", bob.token, Map.of("daysToKeep", 1)), 403, "forbidden");
+        String id = createAppointment(bob);
+        assertProblem(api.delete(lockPath(id, "force-release-lock"), bob.token, null), 403, "forbidden");
+        assertProblem(api.post(lockPath(id, "takeover-lock"), bob.token, null), 403, "forbidden");
+        assertProblem(api.delete(lockPath(id, "force-release-lock"), admin.token, null), 404, "no_lock");
+
+        api.post(lockPath(id, "acquire-lock"), bob.token, null);
+        ApiClient.Response locks = api.get(BASE + "/locks", admin.token);
+        assertThat(locks.status()).isEqualTo(200);
+        assertThat(locks.json().get("data").findValuesAsText("appointmentId")).contains(id);
+
+        ApiClient.Response promoted = api.put(BASE + "/users/" + bob.id + "/role", admin.token, Map.of("role", "admin"), Map.of());
+        assertThat(promoted.status()).isEqualTo(200);
+        assertThat(promoted.json().get("user").get("role").asText()).isEqualTo("admin");
+        String promotedToken = signIn(bob.email, "password-" + bob.name).json().get("token").asText();
+        assertThat(api.get(BASE + "/locks", promotedToken).status()).isEqualTo(200);
+        assertProblem(api.put(BASE + "/users/" + UUID.randomUUID() + "/role", admin.token, Map.of("role", "user"), Map.of()),
+                404, "not_found");
+        assertProblem(api.put(BASE + "/users/" + bob.id + "/role", admin.token, Map.of("role", "owner"), Map.of()),
+                400, "validation_failed");
+
+        ApiClient.Response cleanup = api.post(BASE + "/admin/cleanup-history", admin.token, Map.of("daysToKeep", 0));
+        assertThat(cleanup.status()).isEqualTo(200);
+        assertThat(cleanup.json().get("deletedCount").asLong()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void signUpAlwaysCreatesAUserAndSignInChecksThePassword() {
+        String email = "mallory-" + UUID.randomUUID() + "@example.com";
+        Map<String, Object> body = Map.of("email", email, "name", "Mallory", "password", "long enough", "role", "admin");
+        ApiClient.Response signedUp = api.post(BASE + "/auth/signup", null, body);
+        assertThat(signedUp.status()).isEqualTo(201);
+        assertThat(signedUp.json().get("user").get("role").asText()).isEqualTo("user");
+        assertThat(signedUp.json().get("user").has("passwordHash")).isFalse();
+        assertThat(signedUp.text()).doesNotContain("long enough");
+        assertThat(JWT.decode(signedUp.json().get("token").asText()).getClaim("role").asString()).isEqualTo("user");
+
+        assertProblem(api.post(BASE + "/auth/signup", null, body), 409, "email_taken");
+        assertProblem(signIn(email, "wrong password"), 401, "invalid_credentials");
+        assertProblem(signIn("nobody-" + UUID.randomUUID() + "@example.com", "long enough"), 401, "invalid_credentials");
+        ApiClient.Response signedIn = signIn(email.toUpperCase(), "long enough");
+        assertThat(signedIn.status()).isEqualTo(200);
+
+        ApiClient.Response session = api.get(BASE + "/auth/session", signedIn.json().get("token").asText());
+        assertThat(session.status()).isEqualTo(200);
+        assertThat(session.json().get("user").get("email").asText()).isEqualTo(email);
+        assertProblem(api.post(BASE + "/auth/signup", null, Map.of("email", "x-" + UUID.randomUUID() + "@example.com",
+                "name", "Short", "password", "short")), 400, "validation_failed");
+    }
+
+    @Test
+    void requestsWithoutAValidTokenAreRefused() {
+        User alice = signUp("Alice");
+        String path = BASE + "/auth/session";
+        ApiClient.Response missing = api.get(path, null);
+        assertProblem(missing, 401, "unauthorized");
+        assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertProblem(api.send("GET", path, null, null, Map.of("Authorization", "Basic abc")), 401, "unauthorized");
+        assertProblem(api.get(path, "not-a-jwt"), 401, "unauthorized");
+
+        Map<String, Object> claims = Map.of("sub", alice.id, "email", alice.email, "name", "Alice", "role", "admin");
+        assertProblem(api.get(path, signed("another-secret-another-secret-0123456789", claims, Instant.now().plusSeconds(3600))),
+                401, "unauthorized");
+        assertProblem(api.get(path, signed(InMemoryBackend.JWT_SECRET, claims, Instant.parse("2020-01-01T00:00:00Z"))),
+                401, "unauthorized");
+        String unsigned = base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "."
+                + base64Url(ApiClient.json(Map.of("iss", "syncpoint", "sub", alice.id, "email", alice.email, "name", "Alice",
+                "role", "admin", "exp", 4_102_444_800L))) + ".";
+        assertProblem(api.get(path, unsigned), 401, "unauthorized");
+
+        String[] parts = alice.token.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"role\":\"user\"", "\"role\":\"admin\"");
+        assertThat(payload).contains("\"role\":\"admin\"");
+        String tampered = parts[0] + "." + base64Url(payload) + "." + parts[2];
+        assertProblem(api.get(BASE + "/locks", tampered), 401, "unauthorized");
+        assertThat(api.get(path, alice.token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void badInputIsAnsweredWithAProblemNamingTheField() {
+        User alice = signUp("Alice");
+        String id = createAppointment(alice);
+
+        assertField(api.get(BASE + "/appointments/not-a-uuid", alice.token), "id");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("startsAt", "2030-01-01T09:00:00Z",
+                "endsAt", "2030-01-01T10:00:00Z")), "title");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", "x", "startsAt", "yesterday",
+                "endsAt", "2030-01-01T10:00:00Z")), "startsAt");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", "x", "startsAt", "2030-01-01T10:00:00Z",
+                "endsAt", "2030-01-01T09:00:00Z")), "endsAt");
+        Map<String, Object> badStatus = new LinkedHashMap<>(appointmentBody("x"));
+        badStatus.put("status", "postponed");
+        assertField(api.post(BASE + "/appointments", alice.token, badStatus), "status");
+        Map<String, Object> badAttendee = new LinkedHashMap<>(appointmentBody("x"));
+        badAttendee.put("attendees", List.of("not an email"));
+        assertField(api.post(BASE + "/appointments", alice.token, badAttendee), "attendees[0]");
+        Map<String, Object> longTitle = new LinkedHashMap<>(appointmentBody("x".repeat(201)));
+        assertField(api.post(BASE + "/appointments", alice.token, longTitle), "title");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", 5, "startsAt", "2030-01-01T09:00:00Z",
+                "endsAt", "2030-01-01T10:00:00Z")), "title");
+        assertField(api.post(BASE + "/appointments", alice.token, "{\"title\": "), "body");
+        assertField(api.post(BASE + "/appointments", alice.token, "[1, 2]"), "body");
+        assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", "one")), "expectedVersion");
+        assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", 0)), "expectedVersion");
+        assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("position", "p".repeat(201))), "position");
+        assertField(api.get(BASE + "/appointments?limit=0", alice.token), "limit");
+        assertField(api.get(BASE + "/appointments?limit=abc", alice.token), "limit");
+        assertField(api.get(BASE + "/appointments?offset=-1", alice.token), "offset");
+        assertField(api.get(BASE + "/appointments?from=monday", alice.token), "from");
+        assertField(api.get(BASE + "/appointments?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z", alice.token), "to");
+        assertField(api.get(lockPath(id, "lock-history") + "?limit=1000", alice.token), "limit");
+        assertField(api.post(BASE + "/admin/cleanup-history", admin().token, Map.of("daysToKeep", -1)), "daysToKeep");
+        assertField(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("x"), Map.of("If-Match", "soon")),
+                "If-Match");
+        assertField(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("x"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", "abc")), "Lock-Token");
+        assertField(api.post(BASE + "/auth/signup", null, Map.of("email", "not-an-email", "name", "N", "password", "long enough")),
+                "email");
+    }
+
+    @Test
+    void savingWithoutIfMatchIsRefusedBeforeAnythingElse() {
+        User alice = signUp("Alice");
+        String id = createAppointment(alice);
+        assertProblem(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("x"), Map.of()), 428,
+                "precondition_required");
+        assertProblem(api.put(BASE + "/appointments/" + UUID.randomUUID(), alice.token, appointmentBody("x"),
+                Map.of("If-Match", "\"1\"")), 404, "not_found");
+        assertProblem(api.post(lockPath(UUID.randomUUID().toString(), "acquire-lock"), alice.token, null), 404, "not_found");
+    }
+
+    @Test
+    void unknownRoutesWrongMethodsAndHugeBodiesGetProblems() {
+        User alice = signUp("Alice");
+        assertProblem(api.get(BASE + "/no-such-route", alice.token), 404, "not_found");
+        assertProblem(api.get(BASE + "/no-such-route", null), 404, "not_found");
+        assertProblem(api.send("PATCH", BASE + "/appointments", alice.token, null, Map.of()), 405, "method_not_allowed");
+        String huge = "{\"title\":\"" + "x".repeat((int) WebSettings.DEFAULT_MAX_BODY_BYTES) + "\"}";
+        assertProblem(api.post(BASE + "/appointments", alice.token, huge), 413, "payload_too_large");
+    }
+
+    @Test
+    void healthReportsTheDatabaseAndTurns503WhenItIsDown() {
+        ApiClient.Response up = api.get(BASE + "/health", null);
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(fieldNames(up.json())).containsExactly("status", "timestamp", "database", "websocket", "version");
+        assertThat(up.json().get("status").asText()).isEqualTo("up");
+        assertThat(up.json().get("database").asText()).isEqualTo("up");
+        User alice = signUp("Alice");
+
+        backend.takeStoreDown();
+        try {
+            ApiClient.Response down = api.get(BASE + "/health", null);
+            assertThat(down.status()).isEqualTo(503);
+            assertThat(down.json().get("status").asText()).isEqualTo("down");
+            assertThat(down.json().get("database").asText()).isEqualTo("down");
+            ApiClient.Response refused = signIn(alice.email, "password-Alice");
+            assertProblem(refused, 503, "unavailable");
+            assertThat(refused.text()).doesNotContain("Exception");
+        } finally {
+            backend.bringStoreBack();
+        }
+        assertThat(api.get(BASE + "/health", null).status()).isEqualTo(200);
+        assertThat(signIn(alice.email, "password-Alice").status()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCountLockOutcomesLeasesAndLatencyByRoute() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        api.post(lockPath(id, "acquire-lock"), bob.token, null);
+
+        ApiClient.Response metrics = api.get(BASE + "/metrics", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.contentType()).startsWith("text/plain");
+        assertThat(metrics.text())
+                .contains("syncpoint_lock_operations_total{operation=\"acquire\",result=\"ok\"}")
+                .contains("syncpoint_lock_operations_total{operation=\"acquire\",result=\"lock_held\"}")
+                .contains("syncpoint_leases_active")
+                .contains("route=\"/api/v1/appointments/{id}/acquire-lock\"")
+                .doesNotContain("route=\"/api/v1/appointments/" + id);
+    }
+
+    @Test
+    void theStaticPageIsServedAtTheRoot() {
+        ApiClient.Response page = api.get("/", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.text()).contains("SyncPoint");
+    }
+
+    // --- helpers
+
+    protected record User(String id, String email, String name, String token) {
+    }
+
+    protected User signUp(String name) {
+        String email = name.toLowerCase().replace(' ', '-') + "-" + UUID.randomUUID() + "@example.com";
+        ApiClient.Response response = api.post(BASE + "/auth/signup", null,
+                Map.of("email", email, "name", name, "password", "password-" + name));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return new User(response.json().get("user").get("id").asText(), email, name, response.json().get("token").asText());
+    }
+
+    protected User admin() {
+        String email = "admin-" + UUID.randomUUID() + "@example.com";
+        backend.accounts().ensureAdmin(email, "Admin", "password-Admin");
+        ApiClient.Response response = signIn(email, "password-Admin");
+        assertThat(response.json().get("user").get("role").asText()).isEqualTo("admin");
+        return new User(response.json().get("user").get("id").asText(), email, "Admin", response.json().get("token").asText());
+    }
+
+    protected ApiClient.Response signIn(String email, String password) {
+        return api.post(BASE + "/auth/signin", null, Map.of("email", email, "password", password));
+    }
+
+    protected String createAppointment(User user) {
+        return createAppointment(user, "2030-01-01T09:00:00Z", "2030-01-01T10:00:00Z");
+    }
+
+    protected String createAppointment(User user, String startsAt, String endsAt) {
+        ApiClient.Response response = api.post(BASE + "/appointments", user.token,
+                Map.of("title", "Meeting", "startsAt", startsAt, "endsAt", endsAt));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("id").asText();
+    }
+
+    protected static Map<String, Object> appointmentBody(String title) {
+        return Map.of("title", title, "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z");
+    }
+
+    protected static String lockPath(String appointmentId, String action) {
+        return BASE + "/appointments/" + appointmentId + "/" + action;
+    }
+
+    protected static void assertProblem(ApiClient.Response response, int status, String code) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.contentType()).as(response.toString()).startsWith("application/problem+json");
+        assertThat(response.code()).as(response.toString()).isEqualTo(code);
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(response.json().get("type").asText()).isNotBlank();
+        assertThat(response.json().get("title").asText()).isNotBlank();
+        assertThat(response.json().get("detail").asText()).isNotBlank();
+    }
+
+    private static void assertField(ApiClient.Response response, String field) {
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("field").asText()).as(response.toString()).isEqualTo(field);
+    }
+
+    private static void assertLockShape(JsonNode lock) {
+        assertThat(fieldNames(lock)).containsExactly("id", "appointmentId", "userId", "userInfo", "createdAt", "expiresAt",
+                "version", "fencingToken");
+        assertThat(lock.get("fencingToken").isIntegralNumber()).isTrue();
+        assertThat(Instant.parse(lock.get("expiresAt").asText())).isAfter(Instant.parse(lock.get("createdAt").asText()));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> actions(JsonNode page) {
+        return page.get("data").findValuesAsText("action");
+    }
+
+    private static String signed(String secret, Map<String, Object> claims, Instant expiresAt) {
+        return JWT.create().withIssuer("syncpoint").withPayload(claims)
+                .withIssuedAt(expiresAt.minusSeconds(60)).withExpiresAt(expiresAt).sign(Algorithm.HMAC256(secret));
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,106 @@
+package io.syncpoint.lock.web;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.contract.ManualClock;
+import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.domain.Role;
+import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.memory.InMemoryStore;
+import io.syncpoint.lock.core.memory.InMemoryUserStore;
+import io.syncpoint.lock.core.memory.InProcessEventBus;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.StoreUnavailableException;
+import io.syncpoint.lock.core.port.out.UserStore;
+import io.syncpoint.lock.core.service.AccountService;
+import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.LockService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The in-memory store on a manual clock; "down" makes account reads fail and health report down. */
+final class InMemoryBackend implements TestBackend {
+    static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123";
+
+    final ManualClock clock = ManualClock.startingNow();
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
+    private final JwtAccessTokens tokens = new JwtAccessTokens(JWT_SECRET, Duration.ofHours(24), clock);
+    private final AccountService accounts = new AccountService(new FailingWhenDown(new InMemoryUserStore()),
+            new BcryptPasswordHasher(10), tokens, IdGenerator.random(), clock);
+    private final LockService locks = new LockService(store, store, store, new LeasePolicy(LEASE_TTL), IdGenerator.random());
+    private final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
+
+    @Override
+    public WebDependencies dependencies(WebSettings settings) {
+        return new WebDependencies(locks, appointments, accounts, tokens, () -> !down.get(),
+                () -> store.findAllLocks().stream().filter(lock -> lock.isLiveAt(store.now())).count(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
+    }
+
+    @Override
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    @Override
+    public void letLeasesExpire() {
+        clock.advance(LEASE_TTL.plusSeconds(1));
+    }
+
+    @Override
+    public void takeStoreDown() {
+        down.set(true);
+    }
+
+    @Override
+    public void bringStoreBack() {
+        down.set(false);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** A user store that behaves like an unreachable database while the backend is down. */
+    private final class FailingWhenDown implements UserStore {
+        private final UserStore delegate;
+
+        FailingWhenDown(UserStore delegate) {
+            this.delegate = delegate;
+        }
+
+        private void check() {
+            if (down.get()) {
+                throw new StoreUnavailableException("store is down", null);
+            }
+        }
+
+        @Override
+        public boolean insertUser(UserAccount user) {
+            check();
+            return delegate.insertUser(user);
+        }
+
+        @Override
+        public Optional<UserAccount> findUserById(UUID id) {
+            check();
+            return delegate.findUserById(id);
+        }
+
+        @Override
+        public Optional<UserAccount> findUserByEmail(String email) {
+            check();
+            return delegate.findUserByEmail(email);
+        }
+
+        @Override
+        public Optional<UserAccount> updateRole(UUID id, Role role) {
+            check();
+            return delegate.updateRole(id, role);
+        }
+    }
+}
