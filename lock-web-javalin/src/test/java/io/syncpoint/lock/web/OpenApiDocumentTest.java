@@ -1,0 +1,64 @@
+package io.syncpoint.lock.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document names exactly the routes the server registers. */
+class OpenApiDocumentTest {
+    private static final Set<String> WEBSOCKET_ROUTES = Set.of("GET /api/v1/ws", "GET /api/v1/appointments/{id}/updates");
+
+    @Test
+    void documentsEveryHttpRouteAndNoOther() throws Exception {
+        WebServer server = new WebServer(new InMemoryBackend().dependencies(WebSettings.defaults(0)));
+        Set<String> documented = documentedRoutes(new ObjectMapper().readTree(
+                OperationsRoutes.resource(OperationsRoutes.OPENAPI_RESOURCE)));
+
+        Set<String> registered = new TreeSet<>(server.httpRoutes());
+        server.webSocketRoutes().forEach(path -> registered.add("GET " + path));
+        Set<String> expected = new TreeSet<>(registered);
+        expected.addAll(WEBSOCKET_ROUTES);
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(registered).contains("POST /api/v1/appointments/{id}/acquire-lock", "GET /api/v1/health");
+    }
+
+    @Test
+    void countsWebSocketRoutesRegisteredThroughExtensionsAsRoutes() {
+        WebServer server = new WebServer(new InMemoryBackend().dependencies(WebSettings.defaults(0))
+                .withExtension(config -> config.routes.ws("/api/v1/ws", ws -> { }))
+                .withExtension(config -> config.routes.ws("/api/v1/appointments/{id}/updates", ws -> { })));
+        assertThat(server.webSocketRoutes()).containsExactlyInAnyOrder("/api/v1/ws", "/api/v1/appointments/{id}/updates");
+    }
+
+    @Test
+    void isServedAsJson() {
+        WebServer server = new WebServer(new InMemoryBackend().dependencies(WebSettings.defaults(0)));
+        ApiClient api = new ApiClient(server.start());
+        try {
+            ApiClient.Response response = api.get("/api/v1/openapi.json", null);
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.contentType()).startsWith("application/json");
+            assertThat(response.json().get("openapi").asText()).startsWith("3.");
+            assertThat(response.json().get("paths").has("/api/v1/appointments/{id}")).isTrue();
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static Set<String> documentedRoutes(JsonNode document) {
+        Set<String> routes = new TreeSet<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fieldNames().forEachRemaining(method -> routes.add(method.toUpperCase() + " " + path.getKey()));
+        }
+        return routes;
+    }
+}
