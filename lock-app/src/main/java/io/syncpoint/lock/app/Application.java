@@ -1,0 +1,174 @@
+package io.syncpoint.lock.app;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.memory.InMemoryStore;
+import io.syncpoint.lock.core.memory.InMemoryUserStore;
+import io.syncpoint.lock.core.memory.InProcessEventBus;
+import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LockHistory;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.port.out.StoreHealth;
+import io.syncpoint.lock.core.port.out.UserStore;
+import io.syncpoint.lock.core.service.AccountService;
+import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.LockService;
+import io.syncpoint.lock.web.BcryptPasswordHasher;
+import io.syncpoint.lock.web.JwtAccessTokens;
+import io.syncpoint.lock.web.WebDependencies;
+import io.syncpoint.lock.web.WebServer;
+import io.syncpoint.lock.web.WebSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole object graph of the server, wired by hand from a {@link Configuration}: the stores
+ * (in memory, or PostgreSQL), the core services, the HTTP adapter and the expiry sweeper.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    private final Stores stores;
+    private final WebServer web;
+    private final ScheduledExecutorService sweeper;
+    private final int port;
+
+    private Application(Stores stores, WebServer web, ScheduledExecutorService sweeper, int port) {
+        this.stores = stores;
+        this.web = web;
+        this.sweeper = sweeper;
+        this.port = port;
+    }
+
+    public static Application start(Configuration config) {
+        Clock clock = Clock.systemUTC();
+        Stores stores = inMemoryStores(clock);
+        try {
+            return start(config, stores, clock);
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+    }
+
+    private static Application start(Configuration config, Stores stores, Clock clock) {
+        JwtAccessTokens tokens = new JwtAccessTokens(jwtSecret(config), config.jwtTtl(), clock);
+        AccountService accounts = new AccountService(stores.users(), new BcryptPasswordHasher(), tokens,
+                IdGenerator.random(), clock);
+        LockService locks = new LockService(stores.locks(), stores.history(), stores.appointments(),
+                new LeasePolicy(config.leaseTtl()), IdGenerator.random());
+        AppointmentService appointments = new AppointmentService(stores.appointments(), stores.locks(),
+                IdGenerator.random(), clock);
+
+        config.admin().ifPresent(admin -> {
+            accounts.ensureAdmin(admin.email(), "Administrator", admin.password());
+            LOG.info("Admin account {} is ready", admin.email());
+        });
+        if (config.demoData()) {
+            DemoData.load(accounts, appointments, stores.appointments(), clock);
+        }
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        WebSettings settings = new WebSettings(config.port(), config.corsOrigins(),
+                new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute()),
+                WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
+        LockStore lockStore = stores.locks();
+        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
+                () -> liveLeases(lockStore), registry, clock, settings, List.of()));
+
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "lease-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = config.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> sweep(locks), every, every, TimeUnit.MILLISECONDS);
+
+        int port = web.start();
+        LOG.info("SyncPoint is listening on http://localhost:{} ({} store)", port,
+                config.embedded() ? "in-memory" : "PostgreSQL");
+        return new Application(stores, web, sweeper, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops accepting requests and finishes those in flight, then stops the sweeper and closes the stores. */
+    @Override
+    public void close() {
+        LOG.info("Shutting down");
+        web.stop();
+        sweeper.shutdown();
+        try {
+            if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {
+                sweeper.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sweeper.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        stores.close();
+        LOG.info("Stopped");
+    }
+
+    private static Stores inMemoryStores(Clock clock) {
+        InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
+        return new Stores(store, store, store, new InMemoryUserStore(), StoreHealth.alwaysAvailable(), () -> { });
+    }
+
+    private static String jwtSecret(Configuration config) {
+        if (config.jwtSecret().isPresent()) {
+            return config.jwtSecret().get();
+        }
+        LOG.warn("LOCK_JWT_SECRET is not set: using a random secret for this run; sign-ins end when the server stops");
+        byte[] bytes = new byte[48];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static void sweep(LockService locks) {
+        try {
+            int expired = locks.sweepExpired();
+            if (expired > 0) {
+                LOG.info("Recorded {} expired lease(s)", expired);
+            }
+        } catch (RuntimeException e) {
+            // The next run tries again; a sweep that fails changes nothing.
+            LOG.warn("Lease sweep failed: {}", e.getMessage());
+        }
+    }
+
+    private static long liveLeases(LockStore locks) {
+        Instant now = locks.now();
+        return locks.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).count();
+    }
+
+    /** The store adapters of one mode, and how to release them. */
+    private record Stores(LockStore locks, LockHistory history, AppointmentStore appointments, UserStore users,
+                          StoreHealth health, AutoCloseable closer) {
+        void close() {
+            try {
+                closer.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the store failed: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.syncpoint.lock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigurationTest {
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void withNothingSetItIsTheEmbeddedDefault() {
+        Configuration config = Configuration.fromEnvironment(Map.of());
+        assertThat(config.port()).isEqualTo(8088);
+        assertThat(config.embedded()).isTrue();
+        assertThat(config.jwtSecret()).isEmpty();
+        assertThat(config.jwtTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.corsOrigins()).isEmpty();
+        assertThat(config.admin()).isEmpty();
+        assertThat(config.demoData()).isTrue();
+        assertThat(config.metricsPublic()).isTrue();
+    }
+
+    @Test
+    void readsEveryVariable() {
+        Configuration config = Configuration.fromEnvironment(Map.ofEntries(
+                Map.entry("LOCK_PORT", "9000"),
+                Map.entry("LOCK_DB_URL", "jdbc:postgresql://db:5432/locks"),
+                Map.entry("LOCK_DB_USER", "app"),
+                Map.entry("LOCK_DB_PASSWORD", "secret"),
+                Map.entry("LOCK_DB_POOL_SIZE", "20"),
+                Map.entry("LOCK_JWT_SECRET", SECRET),
+                Map.entry("LOCK_JWT_TTL", "30m"),
+                Map.entry("LOCK_TTL_SECONDS", "120"),
+                Map.entry("LOCK_SWEEP_INTERVAL_SECONDS", "15"),
+                Map.entry("LOCK_CORS_ORIGINS", "https://app.example.com, http://localhost:5173"),
+                Map.entry("LOCK_ADMIN_EMAIL", "root@example.com"),
+                Map.entry("LOCK_ADMIN_PASSWORD", "root-password"),
+                Map.entry("LOCK_DEMO_DATA", "true"),
+                Map.entry("LOCK_RATE_LIMIT_PER_MINUTE", "100"),
+                Map.entry("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", "10"),
+                Map.entry("LOCK_METRICS_PUBLIC", "false")));
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
+        assertThat(config.jwtSecret()).contains(SECRET);
+        assertThat(config.jwtTtl()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:5173");
+        assertThat(config.admin()).contains(new Configuration.Admin("root@example.com", "root-password"));
+        assertThat(config.demoData()).isTrue();
+        assertThat(config.requestsPerMinute()).isEqualTo(100);
+        assertThat(config.lockAttemptsPerMinute()).isEqualTo(10);
+        assertThat(config.metricsPublic()).isFalse();
+        assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
+    }
+
+    @Test
+    void demoDataIsOffByDefaultWithADatabase() {
+        Configuration config = Configuration.fromEnvironment(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks",
+                "LOCK_JWT_SECRET", SECRET));
+        assertThat(config.demoData()).isFalse();
+        assertThat(config.database().orElseThrow().poolSize()).isEqualTo(10);
+    }
+
+    @Test
+    void tokenLifetimesAcceptTheUsualForms() {
+        assertThat(ttl("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(ttl("30m")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(ttl("3600s")).isEqualTo(Duration.ofHours(1));
+        assertThat(ttl("3600")).isEqualTo(Duration.ofHours(1));
+        assertThat(ttl("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(ttl("PT12H")).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void aBadValueNamesItsVariable() {
+        assertRefused(Map.of("LOCK_PORT", "http"), "LOCK_PORT");
+        assertRefused(Map.of("LOCK_PORT", "70000"), "LOCK_PORT");
+        assertRefused(Map.of("LOCK_DB_URL", "mysql://db"), "LOCK_DB_URL");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks"), "LOCK_JWT_SECRET");
+        assertRefused(Map.of("LOCK_JWT_SECRET", "short"), "LOCK_JWT_SECRET");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_JWT_SECRET", SECRET,
+                "LOCK_DB_POOL_SIZE", "0"), "LOCK_DB_POOL_SIZE");
+        assertRefused(Map.of("LOCK_DB_USER", "app"), "LOCK_DB_USER");
+        assertRefused(Map.of("LOCK_JWT_TTL", "forever"), "LOCK_JWT_TTL");
+        assertRefused(Map.of("LOCK_JWT_TTL", "0s"), "LOCK_JWT_TTL");
+        assertRefused(Map.of("LOCK_TTL_SECONDS", "0"), "LOCK_TTL_SECONDS");
+        assertRefused(Map.of("LOCK_TTL_SECONDS", "5m"), "LOCK_TTL_SECONDS");
+        assertRefused(Map.of("LOCK_SWEEP_INTERVAL_SECONDS", "-1"), "LOCK_SWEEP_INTERVAL_SECONDS");
+        assertRefused(Map.of("LOCK_CORS_ORIGINS", "app.example.com"), "LOCK_CORS_ORIGINS");
+        assertRefused(Map.of("LOCK_ADMIN_EMAIL", "root@example.com"), "LOCK_ADMIN_PASSWORD");
+        assertRefused(Map.of("LOCK_ADMIN_PASSWORD", "root-password"), "LOCK_ADMIN_EMAIL");
+        assertRefused(Map.of("LOCK_ADMIN_EMAIL", "root@example.com", "LOCK_ADMIN_PASSWORD", "short"), "LOCK_ADMIN_PASSWORD");
+        assertRefused(Map.of("LOCK_DEMO_DATA", "maybe"), "LOCK_DEMO_DATA");
+        assertRefused(Map.of("LOCK_RATE_LIMIT_PER_MINUTE", "0"), "LOCK_RATE_LIMIT_PER_MINUTE");
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        Configuration config = Configuration.fromEnvironment(Map.of("LOCK_PORT", " ", "LOCK_CORS_ORIGINS", ""));
+        assertThat(config.port()).isEqualTo(8088);
+        assertThat(config.corsOrigins()).isEqualTo(List.of());
+    }
+
+    private static Duration ttl(String value) {
+        return Configuration.fromEnvironment(Map.of("LOCK_JWT_TTL", value)).jwtTtl();
+    }
+
+    private static void assertRefused(Map<String, String> env, String variable) {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(env))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.variable()).isEqualTo(variable);
+                    assertThat(e.getMessage()).startsWith(variable + " ").doesNotContain("\n");
+                });
+    }
+}

@@ -1,0 +1,67 @@
+package io.syncpoint.lock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged fat jar starts as its own process, serves the API, and stops cleanly on SIGTERM. */
+class JarStartsIT {
+    private static final Path JAR = Path.of(System.getProperty("lock.app.jar", "target/lock-app.jar"));
+
+    @Test
+    void theJarServesTheApiAndShutsDownGracefully() throws Exception {
+        int port = freePort();
+        Path log = Files.createTempFile("lock-app", ".log");
+        Process process = start(Map.of("LOCK_PORT", Integer.toString(port)), log);
+        try {
+            ServerClient client = new ServerClient(port);
+            assertThat(client.awaitHealthy(Duration.ofSeconds(60))).as(Files.readString(log)).isTrue();
+            String alice = client.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+            String id = client.get("/appointments", alice).json().get("data").get(0).get("id").asText();
+            ServerClient.Answer acquired = client.post("/appointments/" + id + "/acquire-lock", alice, Map.of());
+            assertThat(acquired.status()).isEqualTo(200);
+            assertThat(acquired.json().get("lock").get("fencingToken").isIntegralNumber()).isTrue();
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(log)).contains("LOCK_JWT_SECRET is not set", DemoData.ALICE_EMAIL, "Stopped");
+    }
+
+    @Test
+    void aBadSettingStopsTheStartWithOneLineNamingIt() throws Exception {
+        Path log = Files.createTempFile("lock-app", ".log");
+        Process process = start(Map.of("LOCK_PORT", "eighty"), log);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("LOCK_PORT");
+    }
+
+    private static Process start(Map<String, String> env, Path log) throws IOException {
+        assertThat(JAR).exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("LOCK_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.syncpoint.lock.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Just enough of an HTTP client to drive a running server from the outside. */
+final class ServerClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String base;
+
+    ServerClient(int port) {
+        this.base = "http://localhost:" + port + "/api/v1";
+    }
+
+    record Answer(int status, JsonNode json) {
+    }
+
+    Answer get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    Answer post(String path, String token, Map<String, Object> body) {
+        return send("POST", path, token, body);
+    }
+
+    String signIn(String email, String password) {
+        Answer answer = post("/auth/signin", null, Map.of("email", email, "password", password));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("sign-in failed: " + answer);
+        }
+        return answer.json().get("token").asText();
+    }
+
+    /** Polls the health route until it answers 200, for at most {@code patience}. */
+    boolean awaitHealthy(Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (get("/health", null).status() == 200) {
+                    return true;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // The server is still starting.
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private Answer send(String method, String path, String token, Map<String, Object> body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            return new Answer(response.statusCode(), text.isBlank() || text.charAt(0) != '{'
+                    ? MAPPER.createObjectNode() : MAPPER.readTree(text));
+        } catch (ConnectException e) {
+            throw new UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
