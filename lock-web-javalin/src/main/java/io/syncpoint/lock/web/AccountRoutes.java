@@ -47,7 +47,7 @@ final class AccountRoutes {
 
     private void session(Context ctx) {
         UserAccount user = Rejections.valueOf(accounts.session(Authentication.actor(ctx)));
-        responses.json(ctx, 200, Map.of("user", JsonViews.user(user)));
+        responses.json(ctx, 200, JsonViews.object("user", JsonViews.user(user)));
     }
 
     private void changeRole(Context ctx) {
@@ -55,10 +55,10 @@ final class AccountRoutes {
         ChangeRole.Command command = new ChangeRole.Command(Authentication.actor(ctx), Requests.pathId(ctx, "id"),
                 Role.fromWireName("role", Requests.requiredText(body, "role")));
         UserAccount user = Rejections.valueOf(accounts.changeRole(command));
-        responses.json(ctx, 200, Map.of("user", JsonViews.user(user)));
+        responses.json(ctx, 200, JsonViews.object("user", JsonViews.user(user)));
     }
 
     private static Map<String, Object> session(Session session) {
-        return Map.of("token", session.token(), "user", JsonViews.user(session.user()));
+        return JsonViews.object("token", session.token(), "user", JsonViews.user(session.user()));
     }
 }

@@ -45,7 +45,7 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem invalid(String field, String reason) {
         return new ApiProblem(400, "validation_failed", "Validation failed", field + ": " + reason,
-                Map.of("field", field, "errors", java.util.List.of(Map.of("field", field, "message", reason))),
+                JsonViews.object("field", field, "errors", java.util.List.of(JsonViews.object("field", field, "message", reason))),
                 Map.of());
     }
 

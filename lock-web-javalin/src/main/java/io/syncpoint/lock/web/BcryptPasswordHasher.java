@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * can be more bytes) is first reduced with SHA-512 so that no part of it is silently ignored.
  */
 public final class BcryptPasswordHasher implements PasswordHasher {
-    public static final int DEFAULT_COST = 12;
+    public static final int DEFAULT_COST = 10;
     private static final int MIN_COST = 10;
     private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2A;
     private static final LongPasswordStrategy LONG_PASSWORDS = LongPasswordStrategies.hashSha512(VERSION);

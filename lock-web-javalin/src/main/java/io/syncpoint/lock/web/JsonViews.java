@@ -122,6 +122,15 @@ public final class JsonViews {
         return json;
     }
 
+    /** A JSON object whose members keep the order given: {@code object("a", 1, "b", 2)}. */
+    public static Map<String, Object> object(Object... namesAndValues) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            json.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return json;
+    }
+
     /** The strong entity tag of a version: {@code "3"}. */
     public static String etag(long version) {
         return "\"" + version + "\"";

@@ -141,7 +141,7 @@ final class LockRoutes {
         }
         long deleted = Rejections.valueOf(locks.cleanUpHistory(
                 new CleanUpHistory.Command(Authentication.actor(ctx), days.intValue())));
-        responses.json(ctx, 200, Map.of("deletedCount", deleted));
+        responses.json(ctx, 200, JsonViews.object("deletedCount", deleted));
     }
 
     /** The value, or the rejection as a problem; either way the outcome is counted. */

@@ -26,12 +26,12 @@ final class Rejections {
         }
         if (rejection instanceof Rejection.VersionConflict conflict) {
             return new ApiProblem(409, conflict.code(), "Version conflict", detail,
-                    Map.of("currentVersion", conflict.currentVersion(), "expectedVersion", conflict.expectedVersion()),
+                    JsonViews.object("currentVersion", conflict.currentVersion(), "expectedVersion", conflict.expectedVersion()),
                     Map.of());
         }
         if (rejection instanceof Rejection.PreconditionFailed failed) {
             return new ApiProblem(412, failed.code(), "Precondition failed", detail,
-                    Map.of("currentVersion", failed.currentVersion(), "expectedVersion", failed.expectedVersion()),
+                    JsonViews.object("currentVersion", failed.currentVersion(), "expectedVersion", failed.expectedVersion()),
                     Map.of("ETag", JsonViews.etag(failed.currentVersion())));
         }
         if (rejection instanceof Rejection.NotLockOwner notOwner) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,9 +53,7 @@ class OpenApiDocumentTest {
 
     private static Set<String> documentedRoutes(JsonNode document) {
         Set<String> routes = new TreeSet<>();
-        Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields();
-        while (paths.hasNext()) {
-            Map.Entry<String, JsonNode> path = paths.next();
+        for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
             path.getValue().fieldNames().forEachRemaining(method -> routes.add(method.toUpperCase() + " " + path.getKey()));
         }
         return routes;
