@@ -69,7 +69,9 @@ public record Configuration(
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new ConfigurationException("LOCK_DB_URL", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
             }
-            return new Database(url, read.text("LOCK_DB_USER").orElse(null), read.text("LOCK_DB_PASSWORD").orElse(null),
+            String user = read.text("LOCK_DB_USER")
+                    .orElseThrow(() -> new ConfigurationException("LOCK_DB_USER", "is required with LOCK_DB_URL"));
+            return new Database(url, user, read.text("LOCK_DB_PASSWORD").orElse(""),
                     (int) read.number("LOCK_DB_POOL_SIZE", 10, 1, 200));
         });
         if (database.isEmpty()) {

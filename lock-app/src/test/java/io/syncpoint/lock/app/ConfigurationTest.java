@@ -63,9 +63,9 @@ class ConfigurationTest {
     @Test
     void demoDataIsOffByDefaultWithADatabase() {
         Configuration config = Configuration.fromEnvironment(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks",
-                "LOCK_JWT_SECRET", SECRET));
+                "LOCK_DB_USER", "app", "LOCK_JWT_SECRET", SECRET));
         assertThat(config.demoData()).isFalse();
-        assertThat(config.database().orElseThrow().poolSize()).isEqualTo(10);
+        assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db/locks", "app", "", 10));
     }
 
     @Test
@@ -83,10 +83,11 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_PORT", "http"), "LOCK_PORT");
         assertRefused(Map.of("LOCK_PORT", "70000"), "LOCK_PORT");
         assertRefused(Map.of("LOCK_DB_URL", "mysql://db"), "LOCK_DB_URL");
-        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks"), "LOCK_JWT_SECRET");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks"), "LOCK_DB_USER");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_DB_USER", "app"), "LOCK_JWT_SECRET");
         assertRefused(Map.of("LOCK_JWT_SECRET", "short"), "LOCK_JWT_SECRET");
-        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_JWT_SECRET", SECRET,
-                "LOCK_DB_POOL_SIZE", "0"), "LOCK_DB_POOL_SIZE");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_DB_USER", "app",
+                "LOCK_JWT_SECRET", SECRET, "LOCK_DB_POOL_SIZE", "0"), "LOCK_DB_POOL_SIZE");
         assertRefused(Map.of("LOCK_DB_USER", "app"), "LOCK_DB_USER");
         assertRefused(Map.of("LOCK_JWT_TTL", "forever"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_JWT_TTL", "0s"), "LOCK_JWT_TTL");
