@@ -49,6 +49,28 @@ public final class ApiProblem extends RuntimeException {
                 Map.of());
     }
 
+    /** The problem for a bare HTTP error status, raised by Javalin or Jetty rather than by a route. */
+    public static ApiProblem ofHttpStatus(int status) {
+        switch (status) {
+            case 400:
+                return invalid("request", "is malformed");
+            case 404:
+                return notFound("No such route.");
+            case 405:
+                return new ApiProblem(405, "method_not_allowed", "Method not allowed", "This route does not accept that method.");
+            case 413:
+                return new ApiProblem(413, "payload_too_large", "Payload too large", "The request body is too large.");
+            case 414:
+                return new ApiProblem(414, "uri_too_long", "URI too long", "The request URI is too long.");
+            case 431:
+                return new ApiProblem(431, "headers_too_large", "Headers too large", "The request headers are too large.");
+            default:
+                return status >= 500
+                        ? new ApiProblem(status, "internal_error", "Internal error", "The server failed to answer this request.")
+                        : new ApiProblem(status, "http_" + status, "HTTP " + status, "The request could not be served.");
+        }
+    }
+
     public int status() {
         return status;
     }

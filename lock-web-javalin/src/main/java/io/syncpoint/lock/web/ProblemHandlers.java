@@ -50,21 +50,8 @@ final class ProblemHandlers {
         }
     }
 
-    /** Jetty and Javalin may stop a request before any route runs; it still gets a problem. */
+    /** Javalin may stop a request before any route runs; it still gets a problem. */
     private ApiProblem fromHttpStatus(int status) {
-        if (status == 404) {
-            return ApiProblem.notFound("No such route.");
-        }
-        if (status == 405) {
-            return new ApiProblem(405, "method_not_allowed", "Method not allowed",
-                    "This route does not accept that method.");
-        }
-        if (status == 413) {
-            return Requests.payloadTooLarge(maxBodyBytes);
-        }
-        if (status == 400) {
-            return ApiProblem.invalid("request", "is malformed");
-        }
-        return new ApiProblem(status, "http_" + status, "HTTP " + status, "The request could not be served.");
+        return status == 413 ? Requests.payloadTooLarge(maxBodyBytes) : ApiProblem.ofHttpStatus(status);
     }
 }

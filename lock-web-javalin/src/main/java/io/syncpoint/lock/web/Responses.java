@@ -3,6 +3,7 @@ package io.syncpoint.lock.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,16 +23,22 @@ final class Responses {
     }
 
     void problem(Context ctx, ApiProblem problem) {
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(PROBLEM_JSON).result(problemBody(problem, ctx.path()));
+    }
+
+    byte[] problemBody(ApiProblem problem, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:syncpoint:problem:" + problem.code());
         body.put("title", problem.title());
         body.put("status", problem.status());
         body.put("detail", problem.detail());
         body.put("code", problem.code());
-        body.put("instance", ctx.path());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         body.putAll(problem.members());
-        problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(PROBLEM_JSON).result(write(body));
+        return write(body).getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean isProblem(Context ctx) {

@@ -43,16 +43,6 @@ public record WebDependencies(
                 clock, settings, more);
     }
 
-    public WebDependencies withSettings(WebSettings newSettings) {
-        return new WebDependencies(locks, appointments, accounts, tokens, storeHealth, activeLeases, meterRegistry,
-                clock, newSettings, extensions);
-    }
-
-    public WebDependencies withStoreHealth(StoreHealth health) {
-        return new WebDependencies(locks, appointments, accounts, tokens, health, activeLeases, meterRegistry,
-                clock, settings, extensions);
-    }
-
     private static void requireAll(Object... dependencies) {
         for (Object dependency : dependencies) {
             if (dependency == null) {

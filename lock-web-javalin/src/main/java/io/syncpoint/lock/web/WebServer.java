@@ -44,10 +44,6 @@ public final class WebServer {
         app.stop();
     }
 
-    public int port() {
-        return app.port();
-    }
-
     /** Every registered HTTP route as {@code "METHOD path"}, such as {@code "GET /api/v1/health"}. */
     public Set<String> httpRoutes() {
         Set<String> routes = new TreeSet<>();
@@ -93,7 +89,10 @@ public final class WebServer {
         config.startup.showJavalinBanner = false;
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = settings.maxBodyBytes();
-        config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(10_000);
+            server.setErrorHandler(new ProblemErrorHandler(responses));
+        });
         config.staticFiles.add("/public", Location.CLASSPATH);
         config.requestLogger.http(metrics::recordRequest);
         if (!settings.corsOrigins().isEmpty()) {

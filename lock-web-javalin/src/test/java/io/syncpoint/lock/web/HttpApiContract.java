@@ -415,6 +415,8 @@ abstract class HttpApiContract {
         assertField(api.post(BASE + "/appointments", alice.token, longTitle), "title");
         assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", 5, "startsAt", "2030-01-01T09:00:00Z",
                 "endsAt", "2030-01-01T10:00:00Z")), "title");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", "x", "startsAt", "2030-01-01T09:00:00Z",
+                "endsAt", "+999999999-12-31T23:59:59Z")), "endsAt");
         assertField(api.post(BASE + "/appointments", alice.token, "{\"title\": "), "body");
         assertField(api.post(BASE + "/appointments", alice.token, "[1, 2]"), "body");
         assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", "one")), "expectedVersion");
@@ -454,6 +456,8 @@ abstract class HttpApiContract {
         assertProblem(api.send("PATCH", BASE + "/appointments", alice.token, null, Map.of()), 405, "method_not_allowed");
         String huge = "{\"title\":\"" + "x".repeat((int) WebSettings.DEFAULT_MAX_BODY_BYTES) + "\"}";
         assertProblem(api.post(BASE + "/appointments", alice.token, huge), 413, "payload_too_large");
+        assertProblem(api.get(BASE + "/appointments/%00", alice.token), 400, "validation_failed");
+        assertProblem(api.get(BASE + "/" + "a".repeat(20_000), alice.token), 414, "uri_too_long");
     }
 
     @Test

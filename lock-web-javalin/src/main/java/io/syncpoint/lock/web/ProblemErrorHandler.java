@@ -1,0 +1,37 @@
+package io.syncpoint.lock.web;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's own error answers (a URI it cannot decode, one too long, headers too large) as problem+json
+ * instead of an HTML page, so that every error of the server has the same shape.
+ */
+final class ProblemErrorHandler extends ErrorHandler {
+    private final Responses responses;
+
+    ProblemErrorHandler(Responses responses) {
+        this.responses = responses;
+        setShowStacks(false);
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        byte[] body = responses.problemBody(ApiProblem.ofHttpStatus(code), request.getHttpURI().getPath());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.PROBLEM_JSON);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, Responses.PROBLEM_JSON);
+        return ByteBuffer.wrap(responses.problemBody(ApiProblem.ofHttpStatus(status), null));
+    }
+}
