@@ -12,6 +12,7 @@ import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import io.syncpoint.lock.core.port.out.UserStore;
 import java.time.Duration;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -57,11 +58,7 @@ public final class PostgresBackend implements AutoCloseable {
         HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(poolConfig(settings));
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            migrate(pool);
             Database database = new Database(Jdbi.create(pool).installPlugin(new PostgresPlugin()), clockOffset);
             return new PostgresBackend(pool, database, NotifyEventBus.start(database, settings));
         } catch (RuntimeException e) {
@@ -74,6 +71,21 @@ public final class PostgresBackend implements AutoCloseable {
             }
             throw new IllegalStateException("could not start the PostgreSQL store at " + settings.jdbcUrl(), e);
         }
+    }
+
+    /** Brings the schema to the current version; returns how many migrations ran (none when it is current). */
+    static int migrate(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    /** Connections currently borrowed from this node's pool. */
+    int activeConnections() {
+        return pool.getHikariPoolMXBean().getActiveConnections();
     }
 
     private static HikariConfig poolConfig(PostgresSettings settings) {

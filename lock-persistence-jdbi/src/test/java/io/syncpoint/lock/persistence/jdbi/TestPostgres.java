@@ -68,7 +68,7 @@ public final class TestPostgres {
 
     public PostgresSettings newDatabase(int poolSize) {
         String name = "syncpoint_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+        try (Connection admin = adminConnection();
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -80,6 +80,11 @@ public final class TestPostgres {
         }
         String query = url.group(3) == null ? "" : url.group(3);
         return new PostgresSettings(url.group(1) + name + query, user, password, poolSize);
+    }
+
+    /** A connection to the server's administrative database, for tests that change databases from outside. */
+    public Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection(adminUrl, user, password);
     }
 
     /** Where this server came from: environment, container or embedded. */
