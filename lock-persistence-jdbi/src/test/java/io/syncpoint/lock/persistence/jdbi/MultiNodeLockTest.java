@@ -37,6 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -62,6 +63,7 @@ class MultiNodeLockTest {
     private AppointmentService appointmentsB;
     private Actor alice;
     private Actor bob;
+    private final List<EventSubscriptions.Subscription> subscriptions = new ArrayList<>();
 
     @BeforeAll
     static void startTwoNodes() {
@@ -88,6 +90,11 @@ class MultiNodeLockTest {
                 Clock.offset(Clock.systemUTC(), SKEW));
         alice = registered("alice@example.com", "Alice");
         bob = registered("bob@example.com", "Bob");
+    }
+
+    @AfterEach
+    void unsubscribe() {
+        subscriptions.forEach(EventSubscriptions.Subscription::close);
     }
 
     @Nested
@@ -140,49 +147,48 @@ class MultiNodeLockTest {
     @Test
     void anEventCommittedOnOneNodeReachesListenersOnTheOther() {
         UUID meeting = appointment(appointmentsA, "Planning");
-        BlockingQueue<DomainEvent> onB = new LinkedBlockingQueue<>();
-        try (EventSubscriptions.Subscription subscription = nodeB.eventSubscriptions().subscribe(onB::add)) {
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
 
-            AppointmentLock lock = locksA.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock();
+        AppointmentLock lock = locksA.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock();
 
-            assertThat(next(onB, DomainEvent.LockAcquired.class, meeting).lock()).isEqualTo(lock);
-        }
+        assertThat(next(onB, DomainEvent.LockAcquired.class, meeting).lock()).isEqualTo(lock);
     }
 
     @Test
     void cursorEventsAreRelayedToEveryNode() {
         UUID meeting = UUID.randomUUID();
-        BlockingQueue<DomainEvent> onB = new LinkedBlockingQueue<>();
-        try (EventSubscriptions.Subscription subscription = nodeB.eventSubscriptions().subscribe(onB::add)) {
-            DomainEvent.CursorMoved moved = new DomainEvent.CursorMoved(meeting, alice.userId(), "Alice",
-                    "alice@example.com", 0.25, 0.75);
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+        DomainEvent.CursorMoved moved = new DomainEvent.CursorMoved(meeting, alice.userId(), "Alice",
+                "alice@example.com", 0.25, 0.75);
 
-            nodeA.eventPublisher().publish(moved);
+        nodeA.eventPublisher().publish(moved);
 
-            assertThat(next(onB, DomainEvent.CursorMoved.class, meeting)).isEqualTo(moved);
-        }
+        assertThat(next(onB, DomainEvent.CursorMoved.class, meeting)).isEqualTo(moved);
     }
 
     @Test
     void aRolledBackTransactionAnnouncesNothing() {
         UUID meeting = appointment(appointmentsA, "Planning");
-        BlockingQueue<DomainEvent> onA = new LinkedBlockingQueue<>();
-        BlockingQueue<DomainEvent> onB = new LinkedBlockingQueue<>();
-        try (EventSubscriptions.Subscription a = nodeA.eventSubscriptions().subscribe(onA::add);
-             EventSubscriptions.Subscription b = nodeB.eventSubscriptions().subscribe(onB::add)) {
+        BlockingQueue<DomainEvent> onA = listenOn(nodeA);
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
 
-            assertThatThrownBy(() -> nodeA.locks().inTransaction(meeting, tx -> {
-                tx.publish(new DomainEvent.AppointmentUpdated(meeting, 2, alice.userId()));
-                throw new IllegalStateException("the work failed after publishing");
-            })).isInstanceOf(IllegalStateException.class);
-            // Sent after the rollback: everything the rolled-back transaction could have announced comes before it.
-            DomainEvent.CursorRemoved marker = new DomainEvent.CursorRemoved(meeting, bob.userId());
-            nodeA.eventPublisher().publish(marker);
+        assertThatThrownBy(() -> nodeA.locks().inTransaction(meeting, tx -> {
+            tx.publish(new DomainEvent.AppointmentUpdated(meeting, 2, alice.userId()));
+            throw new IllegalStateException("the work failed after publishing");
+        })).isInstanceOf(IllegalStateException.class);
+        // Sent after the rollback: everything the rolled-back transaction could have announced comes before it.
+        DomainEvent.CursorRemoved marker = new DomainEvent.CursorRemoved(meeting, bob.userId());
+        nodeA.eventPublisher().publish(marker);
 
-            assertThat(eventsBefore(onA, marker)).isEmpty();
-            assertThat(eventsBefore(onB, marker)).isEmpty();
-        }
+        assertThat(eventsBefore(onA, marker)).isEmpty();
+        assertThat(eventsBefore(onB, marker)).isEmpty();
         assertThat(nodeA.appointments().findAppointment(meeting).orElseThrow().version()).isEqualTo(1);
+    }
+
+    private BlockingQueue<DomainEvent> listenOn(PostgresBackend node) {
+        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+        subscriptions.add(node.eventSubscriptions().subscribe(received::add));
+        return received;
     }
 
     private Actor registered(String email, String name) {

@@ -70,14 +70,15 @@ class StoreAvailabilityTest {
         assertThat(eventually(() -> node.health().isAvailable())).as("available again").isTrue();
         assertThat(node.locks().findLock(UUID.randomUUID())).isEmpty();
         BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
-        try (EventSubscriptions.Subscription subscription = node.eventSubscriptions().subscribe(received::add)) {
-            DomainEvent.CursorRemoved probe = new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
-            // Events sent while the listener is still reconnecting are not seen, so keep sending until one is.
-            assertThat(eventually(() -> {
-                node.eventPublisher().publish(probe);
-                return probe.equals(poll(received));
-            })).as("the event listener reconnected").isTrue();
-        }
+        EventSubscriptions.Subscription subscription = node.eventSubscriptions().subscribe(received::add);
+        DomainEvent.CursorRemoved probe = new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
+        // Events sent while the listener is still reconnecting are not seen, so keep sending until one is.
+        boolean delivered = eventually(() -> {
+            node.eventPublisher().publish(probe);
+            return probe.equals(poll(received));
+        });
+        subscription.close();
+        assertThat(delivered).as("the event listener reconnected").isTrue();
     }
 
     @Test
