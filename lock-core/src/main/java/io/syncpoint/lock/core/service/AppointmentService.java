@@ -20,6 +20,7 @@ import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,7 +43,9 @@ public final class AppointmentService
 
     @Override
     public Appointment create(CreateAppointment.Command command) {
-        Appointment appointment = Appointment.create(ids.newId(), command.details(), command.actor().userId(), clock.instant());
+        // Microseconds: the finest time every store keeps (PostgreSQL's timestamptz), so a stored appointment reads back equal.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Appointment appointment = Appointment.create(ids.newId(), command.details(), command.actor().userId(), now);
         appointments.insertAppointment(appointment);
         return appointment;
     }

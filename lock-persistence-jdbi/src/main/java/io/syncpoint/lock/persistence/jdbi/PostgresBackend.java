@@ -1,0 +1,149 @@
+package io.syncpoint.lock.persistence.jdbi;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import io.syncpoint.lock.core.port.out.LockHistory;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.port.out.StoreHealth;
+import io.syncpoint.lock.core.port.out.StoreUnavailableException;
+import io.syncpoint.lock.core.port.out.UserStore;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/**
+ * The PostgreSQL store of one node: a connection pool, the schema migrated to the current version,
+ * the adapters of every out-port, and the listener that receives events from every node.
+ */
+public final class PostgresBackend implements AutoCloseable {
+    /** How long a caller waits for a pooled connection before the store counts as unavailable. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+    private static final int HEALTH_QUERY_TIMEOUT_SECONDS = 2;
+
+    private final HikariDataSource pool;
+    private final Database database;
+    private final NotifyEventBus events;
+    private final JdbiLockStore locks;
+    private final JdbiLockHistory history;
+    private final JdbiAppointmentStore appointments;
+    private final JdbiUserStore users;
+
+    private PostgresBackend(HikariDataSource pool, Database database, NotifyEventBus events) {
+        this.pool = pool;
+        this.database = database;
+        this.events = events;
+        this.locks = new JdbiLockStore(database);
+        this.history = new JdbiLockHistory(database);
+        this.appointments = new JdbiAppointmentStore(database);
+        this.users = new JdbiUserStore(database);
+    }
+
+    /** Connects, migrates the schema and starts listening for events; fails when the database cannot be reached. */
+    public static PostgresBackend start(PostgresSettings settings) {
+        return start(settings, () -> Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(PostgresSettings)}, with {@code clockOffset} added to the database's clock
+     * wherever the store reads the time. A test hook: tests move a store's clock forward with it
+     * instead of sleeping; production runs with no offset.
+     */
+    public static PostgresBackend start(PostgresSettings settings, Supplier<Duration> clockOffset) {
+        HikariDataSource pool = null;
+        try {
+            pool = new HikariDataSource(poolConfig(settings));
+            migrate(pool);
+            Database database = new Database(Jdbi.create(pool).installPlugin(new PostgresPlugin()), clockOffset);
+            return new PostgresBackend(pool, database, NotifyEventBus.start(database, settings));
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            RuntimeException translated = Failures.translate(e);
+            if (translated instanceof StoreUnavailableException) {
+                throw translated;
+            }
+            throw new IllegalStateException("could not start the PostgreSQL store at " + settings.jdbcUrl(), e);
+        }
+    }
+
+    /** Brings the schema to the current version; returns how many migrations ran (none when it is current). */
+    static int migrate(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    /** Connections currently borrowed from this node's pool. */
+    int activeConnections() {
+        return pool.getHikariPoolMXBean().getActiveConnections();
+    }
+
+    private static HikariConfig poolConfig(PostgresSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("syncpoint");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "syncpoint");
+        return config;
+    }
+
+    public LockStore locks() {
+        return locks;
+    }
+
+    public LockHistory history() {
+        return history;
+    }
+
+    public AppointmentStore appointments() {
+        return appointments;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public EventPublisher eventPublisher() {
+        return events;
+    }
+
+    public EventSubscriptions eventSubscriptions() {
+        return events;
+    }
+
+    /** A quick {@code SELECT 1}; false, never an exception, when the database does not answer. */
+    public StoreHealth health() {
+        return () -> {
+            try {
+                return database.withHandle(handle -> handle.createQuery("SELECT 1")
+                        .setQueryTimeout(HEALTH_QUERY_TIMEOUT_SECONDS)
+                        .mapTo(Integer.class)
+                        .one() == 1);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        pool.close();
+    }
+}

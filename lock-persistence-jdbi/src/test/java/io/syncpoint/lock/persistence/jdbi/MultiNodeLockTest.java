@@ -1,0 +1,261 @@
+package io.syncpoint.lock.persistence.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.syncpoint.lock.core.contract.LockRaces;
+import io.syncpoint.lock.core.domain.Actor;
+import io.syncpoint.lock.core.domain.AppointmentDetails;
+import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.HistoryAction;
+import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.PageRequest;
+import io.syncpoint.lock.core.domain.Rejection;
+import io.syncpoint.lock.core.domain.Role;
+import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.in.AcquireLock;
+import io.syncpoint.lock.core.port.in.CreateAppointment;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.LockService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes (two backends, two pools, two listeners) on one database, each with its own core
+ * services; node B's application clock runs ten minutes ahead. Leases must stay exclusive, every
+ * expiry must be recorded once, and events must reach the other node only when committed.
+ */
+class MultiNodeLockTest {
+    private static final Duration TTL = Duration.ofSeconds(300);
+    private static final Duration SKEW = Duration.ofMinutes(10);
+    private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
+
+    private static TestDatabase database;
+    private static PostgresBackend nodeA;
+    private static PostgresBackend nodeB;
+
+    private LockService locksA;
+    private LockService locksB;
+    private AppointmentService appointmentsA;
+    private AppointmentService appointmentsB;
+    private Actor alice;
+    private Actor bob;
+    private final List<EventSubscriptions.Subscription> subscriptions = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoNodes() {
+        database = TestDatabase.create();
+        nodeA = database.node();
+        nodeB = database.startNode();
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyDatabase() {
+        database.reset();
+        IdGenerator ids = IdGenerator.random();
+        locksA = new LockService(nodeA.locks(), nodeA.history(), nodeA.appointments(), new LeasePolicy(TTL), ids);
+        locksB = new LockService(nodeB.locks(), nodeB.history(), nodeB.appointments(), new LeasePolicy(TTL), ids);
+        appointmentsA = new AppointmentService(nodeA.appointments(), nodeA.locks(), ids, Clock.systemUTC());
+        appointmentsB = new AppointmentService(nodeB.appointments(), nodeB.locks(), ids,
+                Clock.offset(Clock.systemUTC(), SKEW));
+        alice = registered("alice@example.com", "Alice");
+        bob = registered("bob@example.com", "Bob");
+    }
+
+    @AfterEach
+    void unsubscribe() {
+        subscriptions.forEach(EventSubscriptions.Subscription::close);
+    }
+
+    @Nested
+    class RacingOverBothNodes extends LockRaces {
+        @Override
+        protected LockRaces.Setup setup() {
+            return new LockRaces.Setup(database.fixture(nodeA), List.of(locksA, locksB), alice, appointmentsA);
+        }
+    }
+
+    @Test
+    void aNodeWhoseClockRunsAheadCannotTakeALiveLease() {
+        UUID meeting = appointment(appointmentsB, "Planning");
+        AppointmentLock held = locksA.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock();
+
+        Rejection refusal = locksB.acquire(AcquireLock.Command.of(bob, meeting)).rejectionOrThrow();
+
+        assertThat(refusal).isInstanceOf(Rejection.LockHeld.class);
+        assertThat(nodeB.locks().findLock(meeting)).contains(held);
+        assertThat(Duration.between(nodeB.locks().now(), held.createdAt()).abs()).isLessThan(SKEW.dividedBy(2));
+    }
+
+    @Test
+    void whenBothNodesSweepAtOnceEachExpiryIsRecordedExactlyOnce() throws Exception {
+        int leases = 120;
+        List<UUID> meetings = new ArrayList<>();
+        for (int i = 0; i < leases; i++) {
+            UUID meeting = appointment(i % 2 == 0 ? appointmentsA : appointmentsB, "Meeting " + i);
+            (i % 2 == 0 ? locksA : locksB).acquire(AcquireLock.Command.of(i % 3 == 0 ? alice : bob, meeting))
+                    .orElseThrow();
+            meetings.add(meeting);
+        }
+        database.advanceClock(TTL.plusSeconds(1));
+
+        List<Integer> swept = concurrently(List.of(locksA::sweepExpired, locksB::sweepExpired));
+
+        assertThat(swept.get(0) + swept.get(1)).isEqualTo(leases);
+        long expiredRows = 0;
+        for (UUID meeting : meetings) {
+            assertThat(nodeA.locks().findLock(meeting)).isEmpty();
+            List<LockHistoryEntry> rows = nodeA.history().ofAppointment(meeting, PageRequest.standard()).data();
+            assertThat(rows).extracting(LockHistoryEntry::action)
+                    .containsExactly(HistoryAction.EXPIRED, HistoryAction.ACQUIRED);
+            expiredRows += nodeB.history().statistics(meeting).total(HistoryAction.EXPIRED);
+        }
+        assertThat(expiredRows).isEqualTo(leases);
+        assertThat(locksA.sweepExpired() + locksB.sweepExpired()).isZero();
+    }
+
+    @Test
+    void anEventCommittedOnOneNodeReachesListenersOnTheOther() {
+        UUID meeting = appointment(appointmentsA, "Planning");
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+
+        AppointmentLock lock = locksA.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock();
+
+        assertThat(next(onB, DomainEvent.LockAcquired.class, meeting).lock()).isEqualTo(lock);
+    }
+
+    @Test
+    void cursorEventsAreRelayedToEveryNode() {
+        UUID meeting = UUID.randomUUID();
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+        DomainEvent.CursorMoved moved = new DomainEvent.CursorMoved(meeting, alice.userId(), "Alice",
+                "alice@example.com", 0.25, 0.75);
+
+        nodeA.eventPublisher().publish(moved);
+
+        assertThat(next(onB, DomainEvent.CursorMoved.class, meeting)).isEqualTo(moved);
+    }
+
+    @Test
+    void aRolledBackTransactionAnnouncesNothing() {
+        UUID meeting = appointment(appointmentsA, "Planning");
+        BlockingQueue<DomainEvent> onA = listenOn(nodeA);
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+
+        assertThatThrownBy(() -> nodeA.locks().inTransaction(meeting, tx -> {
+            tx.publish(new DomainEvent.AppointmentUpdated(meeting, 2, alice.userId()));
+            throw new IllegalStateException("the work failed after publishing");
+        })).isInstanceOf(IllegalStateException.class);
+        // Sent after the rollback: everything the rolled-back transaction could have announced comes before it.
+        DomainEvent.CursorRemoved marker = new DomainEvent.CursorRemoved(meeting, bob.userId());
+        nodeA.eventPublisher().publish(marker);
+
+        assertThat(eventsBefore(onA, marker)).isEmpty();
+        assertThat(eventsBefore(onB, marker)).isEmpty();
+        assertThat(nodeA.appointments().findAppointment(meeting).orElseThrow().version()).isEqualTo(1);
+    }
+
+    private BlockingQueue<DomainEvent> listenOn(PostgresBackend node) {
+        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+        subscriptions.add(node.eventSubscriptions().subscribe(received::add));
+        return received;
+    }
+
+    private Actor registered(String email, String name) {
+        UserAccount account = new UserAccount(UUID.randomUUID(), email, name, Role.USER, "hash-not-used", Instant.now());
+        assertThat(nodeA.users().insertUser(account)).isTrue();
+        return account.asActor();
+    }
+
+    private UUID appointment(AppointmentService appointments, String title) {
+        Instant start = Instant.parse("2026-05-04T09:00:00Z");
+        AppointmentDetails details = new AppointmentDetails(title, null, start, start.plus(Duration.ofHours(1)), null,
+                List.of(), null);
+        return appointments.create(new CreateAppointment.Command(alice, details)).id();
+    }
+
+    private static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> running = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : running) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <E extends DomainEvent> E next(BlockingQueue<DomainEvent> queue, Class<E> type, UUID appointmentId) {
+        List<DomainEvent> received = receiveUntil(queue,
+                event -> type.isInstance(event) && event.appointmentId().equals(appointmentId));
+        return type.cast(received.get(received.size() - 1));
+    }
+
+    /** The events received before {@code marker}, waiting for the marker. */
+    private static List<DomainEvent> eventsBefore(BlockingQueue<DomainEvent> queue, DomainEvent marker) {
+        List<DomainEvent> received = receiveUntil(queue, marker::equals);
+        return received.subList(0, received.size() - 1);
+    }
+
+    /** Events as they arrive, up to and including the first that is {@code last}. */
+    private static List<DomainEvent> receiveUntil(BlockingQueue<DomainEvent> queue, Predicate<DomainEvent> last) {
+        List<DomainEvent> received = new ArrayList<>();
+        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+        try {
+            while (true) {
+                DomainEvent event = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (event == null) {
+                    throw new AssertionError("the awaited event did not arrive within " + EVENT_WAIT + "; got " + received);
+                }
+                received.add(event);
+                if (last.test(event)) {
+                    return received;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for events", e);
+        }
+    }
+}

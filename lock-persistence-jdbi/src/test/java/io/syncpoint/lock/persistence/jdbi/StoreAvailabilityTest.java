@@ -1,0 +1,131 @@
+package io.syncpoint.lock.persistence.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import io.syncpoint.lock.core.port.out.StoreUnavailableException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An unreachable database is reported as unavailable, never leaks pooled connections, and is recovered from. */
+class StoreAvailabilityTest {
+    private static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
+
+    private TestDatabase database;
+    private String databaseName;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestDatabase.create();
+        String url = database.settings().jdbcUrl();
+        databaseName = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*$", "");
+    }
+
+    @AfterEach
+    void closeDatabase() throws SQLException {
+        allowConnections(true);
+        database.close();
+    }
+
+    @Test
+    void startingAgainstAServerThatIsNotThereFailsAsUnavailable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        PostgresSettings nowhere = new PostgresSettings("jdbc:postgresql://127.0.0.1:" + closedPort + "/syncpoint",
+                "syncpoint", "secret", 2);
+
+        assertThatThrownBy(() -> PostgresBackend.start(nowhere)).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void whileTheDatabaseRefusesConnectionsCallsFailAsUnavailableAndAllRecoversAfterwards() throws Exception {
+        PostgresBackend node = database.node();
+        assertThat(node.health().isAvailable()).isTrue();
+
+        allowConnections(false);
+
+        assertThat(node.health().isAvailable()).isFalse();
+        assertThatThrownBy(() -> node.locks().findLock(UUID.randomUUID())).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> node.locks().inTransaction(UUID.randomUUID(), tx -> tx.appointment()))
+                .isInstanceOf(StoreUnavailableException.class);
+
+        allowConnections(true);
+
+        assertThat(eventually(() -> node.health().isAvailable())).as("available again").isTrue();
+        assertThat(node.locks().findLock(UUID.randomUUID())).isEmpty();
+        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+        EventSubscriptions.Subscription subscription = node.eventSubscriptions().subscribe(received::add);
+        DomainEvent.CursorRemoved probe = new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
+        // Events sent while the listener is still reconnecting are not seen, so keep sending until one is.
+        boolean delivered = eventually(() -> {
+            node.eventPublisher().publish(probe);
+            return probe.equals(poll(received));
+        });
+        subscription.close();
+        assertThat(delivered).as("the event listener reconnected").isTrue();
+    }
+
+    @Test
+    void transactionsThatFailGiveTheirConnectionsBack() {
+        PostgresBackend node = database.node();
+        int attempts = database.settings().poolSize() * 3;
+
+        for (int i = 0; i < attempts; i++) {
+            assertThatThrownBy(() -> node.locks().inTransaction(UUID.randomUUID(), tx -> {
+                tx.now();
+                throw new IllegalStateException("work failed");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+
+        assertThat(node.activeConnections()).isZero();
+        assertThat(node.health().isAvailable()).isTrue();
+    }
+
+    /** Closes the database to new connections and ends the open ones, as a database outage would. */
+    private void allowConnections(boolean allowed) throws SQLException {
+        try (Connection admin = TestPostgres.server().adminConnection();
+             Statement statement = admin.createStatement()) {
+            statement.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS " + allowed);
+            if (!allowed) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + databaseName + "' AND pid <> pg_backend_pid()");
+            }
+        }
+    }
+
+    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return false;
+    }
+
+    private static DomainEvent poll(BlockingQueue<DomainEvent> queue) {
+        try {
+            return queue.poll(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
