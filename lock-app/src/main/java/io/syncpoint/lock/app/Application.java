@@ -18,6 +18,8 @@ import io.syncpoint.lock.core.port.out.UserStore;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
+import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
+import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.web.BcryptPasswordHasher;
 import io.syncpoint.lock.web.JwtAccessTokens;
 import io.syncpoint.lock.web.WebDependencies;
@@ -55,7 +57,7 @@ public final class Application implements AutoCloseable {
 
     public static Application start(Configuration config) {
         Clock clock = Clock.systemUTC();
-        Stores stores = inMemoryStores(clock);
+        Stores stores = config.database().map(Application::postgresStores).orElseGet(() -> inMemoryStores(clock));
         try {
             return start(config, stores, clock);
         } catch (RuntimeException e) {
@@ -131,6 +133,13 @@ public final class Application implements AutoCloseable {
     private static Stores inMemoryStores(Clock clock) {
         InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
         return new Stores(store, store, store, new InMemoryUserStore(), StoreHealth.alwaysAvailable(), () -> { });
+    }
+
+    private static Stores postgresStores(Configuration.Database database) {
+        PostgresBackend backend = PostgresBackend.start(new PostgresSettings(database.url(), database.user(),
+                database.password(), database.poolSize()));
+        return new Stores(backend.locks(), backend.history(), backend.appointments(), backend.users(), backend.health(),
+                backend::close);
     }
 
     private static String jwtSecret(Configuration config) {

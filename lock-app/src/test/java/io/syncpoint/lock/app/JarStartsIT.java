@@ -2,6 +2,8 @@ package io.syncpoint.lock.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
+import io.syncpoint.lock.persistence.jdbi.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,29 @@ class JarStartsIT {
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(Files.readString(log)).contains("LOCK_JWT_SECRET is not set", DemoData.ALICE_EMAIL, "Stopped");
+    }
+
+    @Test
+    void theJarRunsOnPostgresWithItsMigrations() throws Exception {
+        PostgresSettings database = TestPostgres.server().newDatabase(4);
+        int port = freePort();
+        Path log = Files.createTempFile("lock-app", ".log");
+        Process process = start(Map.of("LOCK_PORT", Integer.toString(port), "LOCK_DB_URL", database.jdbcUrl(),
+                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
+                "LOCK_JWT_SECRET", "a-shared-secret-of-at-least-32-characters",
+                "LOCK_ADMIN_EMAIL", "ops@example.com", "LOCK_ADMIN_PASSWORD", "ops-password"), log);
+        try {
+            ServerClient client = new ServerClient(port);
+            assertThat(client.awaitHealthy(Duration.ofSeconds(60))).as(Files.readString(log)).isTrue();
+            String admin = client.signIn("ops@example.com", "ops-password");
+            String id = client.post("/appointments", admin, Map.of("title", "On PostgreSQL",
+                    "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z")).json().get("id").asText();
+            assertThat(client.post("/appointments/" + id + "/acquire-lock", admin, Map.of()).status()).isEqualTo(200);
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(log)).contains("PostgreSQL store", "Stopped");
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.syncpoint.lock.web;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.service.AccountService;
+import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.LockService;
+import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
+import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
+import io.syncpoint.lock.persistence.jdbi.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The PostgreSQL store on a fresh database of the shared test server. Time moves through the
+ * store's clock offset; "down" closes the database to connections and ends the open ones.
+ */
+final class PostgresBackendForTests implements TestBackend {
+    private static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
+
+    private final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
+    private final String databaseName;
+    private final PostgresBackend backend;
+    private final JwtAccessTokens tokens;
+    private final AccountService accounts;
+    private final LockService locks;
+    private final AppointmentService appointments;
+
+    PostgresBackendForTests() {
+        PostgresSettings settings = TestPostgres.server().newDatabase(8);
+        String url = settings.jdbcUrl();
+        databaseName = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*$", "");
+        backend = PostgresBackend.start(settings, clockOffset::get);
+        Clock clock = Clock.systemUTC();
+        tokens = new JwtAccessTokens(InMemoryBackend.JWT_SECRET, Duration.ofHours(24), clock);
+        accounts = new AccountService(backend.users(), new BcryptPasswordHasher(10), tokens, IdGenerator.random(), clock);
+        locks = new LockService(backend.locks(), backend.history(), backend.appointments(), new LeasePolicy(LEASE_TTL),
+                IdGenerator.random());
+        appointments = new AppointmentService(backend.appointments(), backend.locks(), IdGenerator.random(), clock);
+    }
+
+    @Override
+    public WebDependencies dependencies(WebSettings settings) {
+        LockStore store = backend.locks();
+        return new WebDependencies(locks, appointments, accounts, tokens, backend.health(), () -> {
+            Instant now = store.now();
+            return store.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).count();
+        }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), settings, List.of());
+    }
+
+    @Override
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    @Override
+    public void letLeasesExpire() {
+        clockOffset.updateAndGet(offset -> offset.plus(LEASE_TTL).plusSeconds(1));
+    }
+
+    @Override
+    public void takeStoreDown() {
+        allowConnections(false);
+    }
+
+    @Override
+    public void bringStoreBack() {
+        allowConnections(true);
+        long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
+        while (!backend.health().isAvailable()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the database did not come back within " + RECOVERY_WAIT);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        allowConnections(true);
+        backend.close();
+    }
+
+    /** Closes the database to new connections and ends the open ones, as an outage would. */
+    private void allowConnections(boolean allowed) {
+        try (Connection admin = TestPostgres.server().adminConnection();
+             Statement statement = admin.createStatement()) {
+            statement.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS " + allowed);
+            if (!allowed) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + databaseName + "' AND pid <> pg_backend_pid()");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not change the test database's connections", e);
+        }
+    }
+}
