@@ -21,6 +21,7 @@ import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.out.AccessTokens;
 import io.syncpoint.lock.core.port.out.EventPublisher;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,7 +158,13 @@ public final class WebSocketGateway implements AutoCloseable {
         problem.put("status", status);
         problem.put("detail", detail);
         problem.put("code", code);
-        ctx.status(status).contentType("application/problem+json").result(problem.toString());
+        ctx.status(status).contentType("application/problem+json");
+        // A refused upgrade never reaches Javalin's result writer, so the body goes straight to the response.
+        try {
+            ctx.res().getOutputStream().write(problem.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("Client left before its upgrade was refused", e);
+        }
         ctx.skipRemainingHandlers();
     }
 
