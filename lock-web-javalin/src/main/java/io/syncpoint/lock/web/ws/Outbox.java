@@ -59,6 +59,7 @@ final class Outbox {
             String next = queue.poll();
             if (next != null) {
                 queued.decrementAndGet();
+                sent.increment();
                 session.sendText(next, Callback.from(this::sentOne, failure -> discard()));
                 return;
             }
@@ -75,7 +76,6 @@ final class Outbox {
     }
 
     private void sentOne() {
-        sent.increment();
         sending.set(false);
         drain();
     }
