@@ -8,6 +8,7 @@ import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Reads the live lease inside a lock transaction. A lease row whose expiry has passed is ended on
@@ -24,15 +25,16 @@ final class LiveLease {
         if (row.isEmpty() || row.get().isLiveAt(now)) {
             return row;
         }
-        end(tx, row.get(), HistoryAction.EXPIRED, now, null, null, ids);
+        // The lease ended at its expiry instant, whenever the expiry is noticed.
+        end(tx, row.get(), HistoryAction.EXPIRED, row.get().expiresAt(), null, null, ids);
         return Optional.empty();
     }
 
     /** Deletes the lease and records and announces how it ended. */
-    static void end(LockTransaction tx, AppointmentLock lock, HistoryAction action, Instant now,
-                    java.util.UUID endedBy, String reason, IdGenerator ids) {
+    static void end(LockTransaction tx, AppointmentLock lock, HistoryAction action, Instant endedAt,
+                    UUID endedBy, String reason, IdGenerator ids) {
         tx.deleteLock(lock);
-        tx.appendHistory(LockHistoryEntry.ended(ids.newId(), lock, action, now, endedBy, reason));
+        tx.appendHistory(LockHistoryEntry.ended(ids.newId(), lock, action, endedAt, endedBy, reason));
         tx.publish(new DomainEvent.LockReleased(lock.appointmentId(),
                 DomainEvent.ReleaseReason.valueOf(action.name()), endedBy, lock));
     }

@@ -1,0 +1,47 @@
+package io.syncpoint.lock.core.memory;
+
+import io.syncpoint.lock.core.contract.LockStoreContract;
+import io.syncpoint.lock.core.contract.ManualClock;
+import io.syncpoint.lock.core.contract.StoreFixture;
+import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import io.syncpoint.lock.core.port.out.LockHistory;
+import io.syncpoint.lock.core.port.out.LockStore;
+import io.syncpoint.lock.core.port.out.UserStore;
+import java.time.Duration;
+
+class InMemoryStoreContractTest extends LockStoreContract {
+
+    @Override
+    protected StoreFixture createFixture() {
+        ManualClock clock = ManualClock.startingNow();
+        InProcessEventBus bus = new InProcessEventBus();
+        InMemoryStore memory = new InMemoryStore(clock, bus);
+        InMemoryUserStore users = new InMemoryUserStore();
+        return new StoreFixture() {
+            public LockStore locks() {
+                return memory;
+            }
+
+            public LockHistory history() {
+                return memory;
+            }
+
+            public AppointmentStore appointments() {
+                return memory;
+            }
+
+            public UserStore users() {
+                return users;
+            }
+
+            public EventSubscriptions events() {
+                return bus;
+            }
+
+            public void advanceClock(Duration duration) {
+                clock.advance(duration);
+            }
+        };
+    }
+}
