@@ -13,6 +13,7 @@ import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
 import io.syncpoint.lock.core.memory.Pbkdf2PasswordHasher;
 import io.syncpoint.lock.core.port.in.CreateAppointment;
+import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.in.Session;
 import io.syncpoint.lock.core.port.in.SignIn;
 import io.syncpoint.lock.core.port.in.SignUp;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Javalin server on a random port with only the WebSocket gateway on it, over the core's
@@ -48,7 +50,12 @@ final class GatewayTestServer implements AutoCloseable {
     }
 
     GatewayTestServer(WebSocketSettings settings) {
-        gateway = new WebSocketGateway(tokens, locks, bus, bus, meters, clock, settings);
+        this(settings, UnaryOperator.identity());
+    }
+
+    /** @param statusView wraps the lock status use case the gateway reads its snapshots from */
+    GatewayTestServer(WebSocketSettings settings, UnaryOperator<GetLockStatus> statusView) {
+        gateway = new WebSocketGateway(tokens, statusView.apply(locks), bus, bus, meters, clock, settings);
         gateway.start();
         server = Javalin.create(gateway::register).start(0);
     }
