@@ -48,6 +48,16 @@ class AbusiveClientTest {
     }
 
     @Test
+    void aFrameFarOverTheLimitIsNotReadAndClosesTheConnection() {
+        try (WsTestClient client = server.connect(mallory)) {
+            flood(client, "{\"type\":\"ping\",\"padding\":\"" + "x".repeat(70_000) + "\"}", 1);
+
+            assertThat(client.awaitClose()).isEqualTo(1009);
+        }
+        bystander.expectNothingBeforePong();
+    }
+
+    @Test
     void aFrameCountsItsBytesNotItsCharacters() {
         try (WsTestClient client = server.connect(mallory)) {
             client.send("{\"type\":\"ping\",\"padding\":\"" + "é".repeat(2040) + "\"}");
