@@ -100,21 +100,27 @@ final class Connection {
             }
         }
 
-        private synchronized void deliver(String frame, Outbox outbox) {
-            if (held == null) {
-                outbox.offer(frame);
-            } else {
-                held.add(frame);
+        private void deliver(String frame, Outbox outbox) {
+            synchronized (this) {
+                if (held != null) {
+                    held.add(frame);
+                    return;
+                }
+                outbox.enqueue(frame);
             }
+            outbox.flush();
         }
 
         /** Sends the snapshot, then whatever arrived while it was being read, in order. */
-        synchronized void open(String snapshot, Outbox outbox) {
-            outbox.offer(snapshot);
-            if (held != null) {
-                held.forEach(outbox::offer);
-                held = null;
+        void open(String snapshot, Outbox outbox) {
+            synchronized (this) {
+                outbox.enqueue(snapshot);
+                if (held != null) {
+                    held.forEach(outbox::enqueue);
+                    held = null;
+                }
             }
+            outbox.flush();
         }
     }
 }

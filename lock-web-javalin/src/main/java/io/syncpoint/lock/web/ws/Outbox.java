@@ -31,8 +31,18 @@ final class Outbox {
         this.dropped = dropped;
     }
 
-    /** Queues {@code frame}; false (and counted) when the client is too far behind or the outbox is closing. */
+    /** Queues {@code frame} and starts sending; false (and counted) when the client is too far behind or gone. */
     boolean offer(String frame) {
+        boolean accepted = enqueue(frame);
+        flush();
+        return accepted;
+    }
+
+    /**
+     * Queues {@code frame} without touching the socket, so it may be called under a lock; {@link #flush}
+     * must follow outside it, because a failing send runs the connection's close handlers on the caller's thread.
+     */
+    boolean enqueue(String frame) {
         if (closing) {
             dropped.increment();
             return false;
@@ -43,8 +53,12 @@ final class Outbox {
             return false;
         }
         queue.add(frame);
-        drain();
         return true;
+    }
+
+    /** Hands the next queued frame to the socket unless a send is already under way. */
+    void flush() {
+        drain();
     }
 
     /** Closes the connection once the frames already queued (such as the error explaining why) are sent. */

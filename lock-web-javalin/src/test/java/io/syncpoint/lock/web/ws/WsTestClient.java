@@ -85,6 +85,14 @@ final class WsTestClient implements AutoCloseable {
         expect("pong");
     }
 
+    /** Sends a ping and takes frames until its pong: everything caused before the ping has been received. */
+    void skipUntilPong() {
+        send("{\"type\":\"ping\"}");
+        while (!next().path("type").asText().equals("pong")) {
+            // Other viewers' frames may arrive in any number; only the pong matters here.
+        }
+    }
+
     /** Waits for the server to close the connection and returns the close code. */
     int awaitClose() {
         try {
