@@ -153,10 +153,11 @@ public final class WebSocketGateway implements AutoCloseable {
 
     private void refuse(Context ctx, int status, String code, String title, String detail) {
         ObjectNode problem = json.createObjectNode();
-        problem.put("type", "about:blank");
+        problem.put("type", "urn:syncpoint:problem:" + code);
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
+        problem.put("instance", ctx.path());
         problem.put("code", code);
         ctx.status(status).contentType("application/problem+json");
         // A refused upgrade never reaches Javalin's result writer, so the body goes straight to the response.

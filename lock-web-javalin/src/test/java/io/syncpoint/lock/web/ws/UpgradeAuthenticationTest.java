@@ -63,7 +63,7 @@ class UpgradeAuthenticationTest {
         assertThat(problem.get("status").asInt()).isEqualTo(401);
         assertThat(problem.get("title").asText()).isNotBlank();
         assertThat(problem.get("detail").asText()).isNotBlank();
-        assertThat(problem.has("type")).isTrue();
+        assertThat(problem.get("type").asText()).isEqualTo("urn:syncpoint:problem:unauthorized");
     }
 
     @Test
