@@ -1,0 +1,143 @@
+package io.syncpoint.lock.web.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.LockHolder;
+import io.syncpoint.lock.core.event.DomainEvent;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Writes the server-to-client frames of the WebSocket protocol; field names are the public contract. */
+final class ServerFrames {
+    private final ObjectMapper json;
+
+    ServerFrames(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The frame announcing {@code event} to the watchers of its appointment. */
+    String of(DomainEvent event) {
+        ObjectNode frame;
+        if (event instanceof DomainEvent.LockAcquired acquired) {
+            frame = frame("lock-acquired", event.appointmentId());
+            frame.set("lock", lock(acquired.lock()));
+        } else if (event instanceof DomainEvent.LockUpdated updated) {
+            frame = frame("lock-update", event.appointmentId());
+            frame.set("lock", lock(updated.lock()));
+        } else if (event instanceof DomainEvent.LockReleased released) {
+            frame = frame("lock-released", event.appointmentId());
+            frame.put("reason", released.reason().wireName());
+            if (released.by() != null) {
+                frame.put("by", released.by().toString());
+            }
+            frame.set("lock", lock(released.lock()));
+        } else if (event instanceof DomainEvent.AdminTakeover takeover) {
+            frame = frame("admin-takeover", event.appointmentId());
+            frame.put("adminId", takeover.adminId().toString());
+            frame.set("adminInfo", userInfo(takeover.admin().name(), takeover.admin().email()));
+            frame.set("previousHolder", holder(takeover.previousHolder()));
+            frame.set("lock", lock(takeover.lock()));
+        } else if (event instanceof DomainEvent.AppointmentUpdated updated) {
+            frame = frame("appointment-updated", event.appointmentId());
+            frame.put("version", updated.version());
+            frame.put("updatedBy", updated.updatedBy().toString());
+        } else if (event instanceof DomainEvent.AppointmentDeleted) {
+            frame = frame("appointment-deleted", event.appointmentId());
+        } else if (event instanceof DomainEvent.CursorMoved moved) {
+            frame = frame("cursor-update", event.appointmentId());
+            frame.setAll(cursor(moved));
+        } else if (event instanceof DomainEvent.CursorRemoved removed) {
+            frame = frame("cursor-remove", event.appointmentId());
+            frame.put("userId", removed.userId().toString());
+        } else {
+            throw new IllegalArgumentException("no frame for " + event);
+        }
+        return write(frame);
+    }
+
+    String subscribed(UUID appointmentId, Optional<AppointmentLock> liveLock, Collection<DomainEvent.CursorMoved> cursors) {
+        ObjectNode frame = frame("subscribed", appointmentId);
+        frame.set("lock", liveLock.map(this::lock).orElse(null));
+        ArrayNode list = frame.putArray("cursors");
+        cursors.forEach(cursor -> list.add(cursor(cursor)));
+        return write(frame);
+    }
+
+    String pong() {
+        ObjectNode frame = json.createObjectNode();
+        frame.put("type", "pong");
+        return write(frame);
+    }
+
+    String error(String code, String message, UUID appointmentId) {
+        ObjectNode frame = json.createObjectNode();
+        frame.put("type", "error");
+        frame.put("code", code);
+        frame.put("message", message);
+        if (appointmentId != null) {
+            frame.put("appointmentId", appointmentId.toString());
+        }
+        return write(frame);
+    }
+
+    /** A lock as SPEC.md writes it everywhere: instants in ISO-8601, the fencing token a number. */
+    ObjectNode lock(AppointmentLock lock) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", lock.id().toString());
+        node.put("appointmentId", lock.appointmentId().toString());
+        node.put("userId", lock.holderId().toString());
+        ObjectNode info = userInfo(lock.holder().name(), lock.holder().email());
+        if (lock.holder().position() != null) {
+            info.put("position", lock.holder().position());
+        }
+        node.set("userInfo", info);
+        node.put("createdAt", lock.createdAt().toString());
+        node.put("expiresAt", lock.expiresAt().toString());
+        node.put("version", lock.version());
+        node.put("fencingToken", lock.fencingToken().value());
+        return node;
+    }
+
+    private ObjectNode cursor(DomainEvent.CursorMoved moved) {
+        ObjectNode node = json.createObjectNode();
+        node.put("userId", moved.userId().toString());
+        node.set("userInfo", userInfo(moved.name(), moved.email()));
+        ObjectNode position = node.putObject("position");
+        position.put("x", moved.x());
+        position.put("y", moved.y());
+        node.put("color", CursorColors.of(moved.userId()));
+        return node;
+    }
+
+    private ObjectNode holder(LockHolder holder) {
+        ObjectNode node = userInfo(holder.name(), holder.email());
+        node.put("userId", holder.userId().toString());
+        return node;
+    }
+
+    private ObjectNode userInfo(String name, String email) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", name);
+        node.put("email", email);
+        return node;
+    }
+
+    private ObjectNode frame(String type, UUID appointmentId) {
+        ObjectNode frame = json.createObjectNode();
+        frame.put("type", type);
+        frame.put("appointmentId", appointmentId.toString());
+        return frame;
+    }
+
+    private String write(ObjectNode frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a frame tree always serializes", e);
+        }
+    }
+}

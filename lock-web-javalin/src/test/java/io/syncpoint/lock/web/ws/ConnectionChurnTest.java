@@ -1,0 +1,69 @@
+package io.syncpoint.lock.web.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncpoint.lock.core.domain.Appointment;
+import io.syncpoint.lock.web.ws.GatewayTestServer.User;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Many viewers arriving, moving and vanishing at once leave nothing behind. */
+class ConnectionChurnTest {
+    private static final int VIEWERS = 24;
+
+    private GatewayTestServer server;
+    private ExecutorService threads;
+
+    @BeforeEach
+    void start() {
+        server = new GatewayTestServer();
+        threads = Executors.newFixedThreadPool(8);
+    }
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+        server.close();
+    }
+
+    @Test
+    void viewersLeavingAtOnceLeaveNoConnectionsSubscriptionsOrCursors() throws Exception {
+        User owner = server.user("Owner");
+        List<Appointment> appointments = IntStream.range(0, 3).mapToObj(i -> server.appointment(owner)).toList();
+        List<User> viewers = IntStream.range(0, VIEWERS).mapToObj(i -> server.user("Viewer" + i)).toList();
+
+        CompletableFuture<?>[] sessions = viewers.stream().map(viewer -> CompletableFuture.runAsync(() -> {
+            try (WsTestClient client = server.connect(viewer)) {
+                for (Appointment appointment : appointments) {
+                    client.subscribe(appointment.id());
+                    client.moveCursor(appointment.id(), 10, 20);
+                }
+                client.skipUntilPong();
+            }
+        }, threads)).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(sessions).get();
+
+        awaitNoConnections();
+        assertThat(server.meters.get("syncpoint.websocket.subscriptions").gauge().value()).isZero();
+        try (WsTestClient late = server.connect(server.user("Late"))) {
+            for (Appointment appointment : appointments) {
+                assertThat(late.subscribeAndAwaitSnapshot(appointment.id()).get("cursors")).isEmpty();
+            }
+        }
+    }
+
+    private void awaitNoConnections() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(WsTestClient.WAIT_SECONDS).toNanos();
+        while (server.gateway.connectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(server.gateway.connectionCount()).isZero();
+    }
+}
