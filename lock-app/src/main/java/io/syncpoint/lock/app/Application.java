@@ -10,6 +10,8 @@ import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
 import io.syncpoint.lock.core.port.out.AppointmentStore;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.port.out.LockStore;
@@ -25,6 +27,8 @@ import io.syncpoint.lock.web.JwtAccessTokens;
 import io.syncpoint.lock.web.WebDependencies;
 import io.syncpoint.lock.web.WebServer;
 import io.syncpoint.lock.web.WebSettings;
+import io.syncpoint.lock.web.ws.WebSocketGateway;
+import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,18 +42,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole object graph of the server, wired by hand from a {@link Configuration}: the stores
- * (in memory, or PostgreSQL), the core services, the HTTP adapter and the expiry sweeper.
+ * (in memory, or PostgreSQL), the core services, the HTTP and WebSocket adapters and the expiry sweeper.
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final Stores stores;
+    private final WebSocketGateway gateway;
     private final WebServer web;
     private final ScheduledExecutorService sweeper;
     private final int port;
 
-    private Application(Stores stores, WebServer web, ScheduledExecutorService sweeper, int port) {
+    private Application(Stores stores, WebSocketGateway gateway, WebServer web, ScheduledExecutorService sweeper,
+                        int port) {
         this.stores = stores;
+        this.gateway = gateway;
         this.web = web;
         this.sweeper = sweeper;
         this.port = port;
@@ -90,9 +97,12 @@ public final class Application implements AutoCloseable {
         WebSettings settings = new WebSettings(config.port(), config.corsOrigins(),
                 new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute()),
                 WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
+        WebSocketGateway gateway = new WebSocketGateway(tokens, locks, stores.eventSubscriptions(),
+                stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
+        gateway.start();
         LockStore lockStore = stores.locks();
         WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
-                () -> liveLeases(lockStore), registry, clock, settings, List.of()));
+                () -> liveLeases(lockStore), registry, clock, settings, List.of(gateway::register)));
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "lease-sweeper");
@@ -105,7 +115,7 @@ public final class Application implements AutoCloseable {
         int port = web.start();
         LOG.info("SyncPoint is listening on http://localhost:{} ({} store)", port,
                 config.embedded() ? "in-memory" : "PostgreSQL");
-        return new Application(stores, web, sweeper, port);
+        return new Application(stores, gateway, web, sweeper, port);
     }
 
     public int port() {
@@ -116,6 +126,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Shutting down");
+        gateway.close();
         web.stop();
         sweeper.shutdown();
         try {
@@ -131,15 +142,17 @@ public final class Application implements AutoCloseable {
     }
 
     private static Stores inMemoryStores(Clock clock) {
-        InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
-        return new Stores(store, store, store, new InMemoryUserStore(), StoreHealth.alwaysAvailable(), () -> { });
+        InProcessEventBus events = new InProcessEventBus();
+        InMemoryStore store = new InMemoryStore(clock, events);
+        return new Stores(store, store, store, new InMemoryUserStore(), events, events, StoreHealth.alwaysAvailable(),
+                () -> { });
     }
 
     private static Stores postgresStores(Configuration.Database database) {
         PostgresBackend backend = PostgresBackend.start(new PostgresSettings(database.url(), database.user(),
                 database.password(), database.poolSize()));
-        return new Stores(backend.locks(), backend.history(), backend.appointments(), backend.users(), backend.health(),
-                backend::close);
+        return new Stores(backend.locks(), backend.history(), backend.appointments(), backend.users(),
+                backend.eventPublisher(), backend.eventSubscriptions(), backend.health(), backend::close);
     }
 
     private static String jwtSecret(Configuration config) {
@@ -171,7 +184,8 @@ public final class Application implements AutoCloseable {
 
     /** The store adapters of one mode, and how to release them. */
     private record Stores(LockStore locks, LockHistory history, AppointmentStore appointments, UserStore users,
-                          StoreHealth health, AutoCloseable closer) {
+                          EventPublisher eventPublisher, EventSubscriptions eventSubscriptions, StoreHealth health,
+                          AutoCloseable closer) {
         void close() {
             try {
                 closer.close();
