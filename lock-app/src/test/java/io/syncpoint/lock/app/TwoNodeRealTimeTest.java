@@ -1,0 +1,242 @@
+package io.syncpoint.lock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
+import io.syncpoint.lock.persistence.jdbi.TestPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers on one PostgreSQL database: a viewer connected to node B sees, live, what HTTP calls
+ * and cursor moves on node A do to the appointment it watches, and nothing of any other appointment.
+ */
+class TwoNodeRealTimeTest {
+    private static final String SECRET = "a-cluster-secret-of-at-least-32-characters";
+    private static final long WAIT_SECONDS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Application nodeA;
+    private static Application nodeB;
+    private static ServerClient httpA;
+    private static ServerClient httpB;
+    private static Member alice;
+    private static Member bob;
+    private static Member admin;
+
+    private final List<Viewer> viewers = new ArrayList<>();
+
+    private record Member(String id, String token) {
+    }
+
+    @BeforeAll
+    static void startTwoNodes() {
+        PostgresSettings database = TestPostgres.server().newDatabase(8);
+        Map<String, String> shared = Map.of("LOCK_PORT", "0", "LOCK_DB_URL", database.jdbcUrl(),
+                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
+                "LOCK_JWT_SECRET", SECRET);
+        Map<String, String> envA = new HashMap<>(shared);
+        envA.putAll(Map.of("LOCK_DEMO_DATA", "true", "LOCK_TTL_SECONDS", "3", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
+        nodeA = Application.start(Configuration.fromEnvironment(envA));
+        // Node B's sweeper does not run during the test, so an expiry seen on B was recorded by node A.
+        Map<String, String> envB = new HashMap<>(shared);
+        envB.put("LOCK_DEMO_DATA", "false");
+        nodeB = Application.start(Configuration.fromEnvironment(envB));
+        httpA = new ServerClient(nodeA.port());
+        httpB = new ServerClient(nodeB.port());
+        alice = signIn(httpA, DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+        bob = signIn(httpB, DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
+        admin = signIn(httpA, DemoData.ADMIN_EMAIL, DemoData.ADMIN_PASSWORD);
+    }
+
+    @AfterEach
+    void closeViewers() {
+        viewers.forEach(Viewer::close);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+    }
+
+    @Test
+    void lockEventsCausedOnNodeAReachViewersOnNodeBOfThatAppointmentOnly() {
+        String watched = createAppointment("Watched across nodes");
+        String other = createAppointment("Someone else's meeting");
+        Viewer onB = connect(nodeB, bob);
+        Viewer otherOnB = connect(nodeB, bob);
+        assertThat(onB.subscribe(watched).get("lock").isNull()).isTrue();
+        otherOnB.subscribe(other);
+
+        assertThat(acquire(alice, watched).status()).isEqualTo(200);
+        JsonNode acquired = onB.expect("lock-acquired");
+        assertThat(acquired.get("appointmentId").asText()).isEqualTo(watched);
+        assertThat(acquired.at("/lock/userId").asText()).isEqualTo(alice.id());
+
+        JsonNode expired = onB.expect("lock-released");
+        assertThat(expired.get("reason").asText()).isEqualTo("expired");
+        assertThat(expired.has("by")).as("an expiry has no author").isFalse();
+        assertThat(expired.at("/lock/userId").asText()).isEqualTo(alice.id());
+
+        assertThat(acquire(bob, watched).status()).isEqualTo(200);
+        assertThat(onB.expect("lock-acquired").at("/lock/userId").asText()).isEqualTo(bob.id());
+        ServerClient.Answer takeover = httpA.post("/appointments/" + watched + "/takeover-lock", admin.token(),
+                Map.of("reason", "urgent change"));
+        assertThat(takeover.status()).as("takeover %s", takeover.json()).isEqualTo(200);
+        JsonNode taken = onB.skipUntil("admin-takeover", "lock-released", "lock-acquired");
+        assertThat(taken.get("appointmentId").asText()).isEqualTo(watched);
+        assertThat(taken.get("adminId").asText()).isEqualTo(admin.id());
+        assertThat(taken.at("/previousHolder/userId").asText()).isEqualTo(bob.id());
+        assertThat(taken.at("/lock/userId").asText()).isEqualTo(admin.id());
+
+        otherOnB.expectNothingBeforePong();
+    }
+
+    @Test
+    void aCursorMovedOnNodeAReachesViewersOnNodeBOfThatAppointmentOnly() {
+        String watched = createAppointment("Cursors across nodes");
+        String other = createAppointment("Quiet appointment");
+        Viewer aliceOnA = connect(nodeA, alice);
+        Viewer bobOnB = connect(nodeB, bob);
+        Viewer otherOnB = connect(nodeB, admin);
+        aliceOnA.subscribe(watched);
+        bobOnB.subscribe(watched);
+        otherOnB.subscribe(other);
+
+        aliceOnA.send("{\"type\":\"cursor-position\",\"appointmentId\":\"" + watched
+                + "\",\"position\":{\"x\":312.5,\"y\":148}}");
+
+        JsonNode update = bobOnB.expect("cursor-update");
+        assertThat(update.get("appointmentId").asText()).isEqualTo(watched);
+        assertThat(update.get("userId").asText()).isEqualTo(alice.id());
+        assertThat(update.at("/userInfo/email").asText()).isEqualTo(DemoData.ALICE_EMAIL);
+        assertThat(update.at("/position/x").asDouble()).isEqualTo(312.5);
+        assertThat(update.at("/position/y").asDouble()).isEqualTo(148.0);
+        aliceOnA.expectNothingBeforePong();
+        otherOnB.expectNothingBeforePong();
+    }
+
+    private static Member signIn(ServerClient http, String email, String password) {
+        ServerClient.Answer answer = http.post("/auth/signin", null, Map.of("email", email, "password", password));
+        assertThat(answer.status()).as("sign-in of %s", email).isEqualTo(200);
+        return new Member(answer.json().at("/user/id").asText(), answer.json().get("token").asText());
+    }
+
+    private static String createAppointment(String title) {
+        ServerClient.Answer created = httpA.post("/appointments", alice.token(), Map.of("title", title,
+                "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z"));
+        assertThat(created.status()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    private static ServerClient.Answer acquire(Member member, String appointmentId) {
+        return httpA.post("/appointments/" + appointmentId + "/acquire-lock", member.token(), Map.of());
+    }
+
+    private Viewer connect(Application node, Member member) {
+        Viewer viewer = new Viewer(URI.create("ws://localhost:" + node.port() + "/api/v1/ws?token=" + member.token()));
+        viewers.add(viewer);
+        return viewer;
+    }
+
+    /** A real WebSocket client (the JDK's) that queues every frame it receives, for bounded waits. */
+    private static final class Viewer implements WebSocket.Listener {
+        private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final WebSocket socket;
+
+        Viewer(URI uri) {
+            this.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).join();
+        }
+
+        void send(String frame) {
+            socket.sendText(frame, true).join();
+        }
+
+        /** Subscribes and returns the snapshot. */
+        JsonNode subscribe(String appointmentId) {
+            send("{\"type\":\"subscribe\",\"appointmentId\":\"" + appointmentId + "\"}");
+            return expect("subscribed");
+        }
+
+        JsonNode next() {
+            try {
+                JsonNode frame = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+                if (frame == null) {
+                    fail("no frame within " + WAIT_SECONDS + " s");
+                }
+                return frame;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        JsonNode expect(String type) {
+            JsonNode frame = next();
+            assertThat(frame.path("type").asText()).as("frame %s", frame).isEqualTo(type);
+            return frame;
+        }
+
+        /** The next frame of {@code type}, passing over frames of the types allowed before it (in any order). */
+        JsonNode skipUntil(String type, String... allowedBefore) {
+            while (true) {
+                JsonNode frame = next();
+                String received = frame.path("type").asText();
+                if (received.equals(type)) {
+                    return frame;
+                }
+                assertThat(received).as("frame %s", frame).isIn((Object[]) allowedBefore);
+            }
+        }
+
+        /** The server answers in order, so a pong that comes next proves nothing else was on its way. */
+        void expectNothingBeforePong() {
+            send("{\"type\":\"ping\"}");
+            expect("pong");
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    received.add(JSON.readTree(partial.toString()));
+                } catch (Exception e) {
+                    throw new AssertionError("the server sent a frame that is not JSON: " + partial, e);
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        void close() {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(failure -> null);
+            }
+            socket.abort();
+        }
+    }
+}
