@@ -34,10 +34,6 @@ final class ServerClient {
         return send("POST", path, token, body);
     }
 
-    Answer delete(String path, String token) {
-        return send("DELETE", path, token, null);
-    }
-
     String signIn(String email, String password) {
         Answer answer = post("/auth/signin", null, Map.of("email", email, "password", password));
         if (answer.status() != 200) {

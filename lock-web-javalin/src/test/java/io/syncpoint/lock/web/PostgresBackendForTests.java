@@ -11,9 +11,6 @@ import io.syncpoint.lock.core.service.LockService;
 import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.persistence.jdbi.TestPostgres;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +26,7 @@ final class PostgresBackendForTests implements TestBackend {
     private static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
 
     private final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
-    private final String databaseName;
+    private final PostgresSettings settings;
     private final PostgresBackend backend;
     private final JwtAccessTokens tokens;
     private final AccountService accounts;
@@ -37,9 +34,7 @@ final class PostgresBackendForTests implements TestBackend {
     private final AppointmentService appointments;
 
     PostgresBackendForTests() {
-        PostgresSettings settings = TestPostgres.server().newDatabase(8);
-        String url = settings.jdbcUrl();
-        databaseName = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*$", "");
+        settings = TestPostgres.server().newDatabase(8);
         backend = PostgresBackend.start(settings, clockOffset::get);
         Clock clock = Clock.systemUTC();
         tokens = new JwtAccessTokens(InMemoryBackend.JWT_SECRET, Duration.ofHours(24), clock);
@@ -70,12 +65,12 @@ final class PostgresBackendForTests implements TestBackend {
 
     @Override
     public void takeStoreDown() {
-        allowConnections(false);
+        TestPostgres.server().setConnectionsAllowed(settings, false);
     }
 
     @Override
     public void bringStoreBack() {
-        allowConnections(true);
+        TestPostgres.server().setConnectionsAllowed(settings, true);
         long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
         while (!backend.health().isAvailable()) {
             if (System.nanoTime() > deadline) {
@@ -92,21 +87,7 @@ final class PostgresBackendForTests implements TestBackend {
 
     @Override
     public void close() {
-        allowConnections(true);
+        TestPostgres.server().setConnectionsAllowed(settings, true);
         backend.close();
-    }
-
-    /** Closes the database to new connections and ends the open ones, as an outage would. */
-    private void allowConnections(boolean allowed) {
-        try (Connection admin = TestPostgres.server().adminConnection();
-             Statement statement = admin.createStatement()) {
-            statement.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS " + allowed);
-            if (!allowed) {
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                        + databaseName + "' AND pid <> pg_backend_pid()");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not change the test database's connections", e);
-        }
     }
 }

@@ -8,9 +8,6 @@ import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -26,18 +23,15 @@ class StoreAvailabilityTest {
     private static final Duration RECOVERY_WAIT = Duration.ofSeconds(30);
 
     private TestDatabase database;
-    private String databaseName;
 
     @BeforeEach
     void createDatabase() {
         database = TestDatabase.create();
-        String url = database.settings().jdbcUrl();
-        databaseName = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*$", "");
     }
 
     @AfterEach
-    void closeDatabase() throws SQLException {
-        allowConnections(true);
+    void closeDatabase() {
+        TestPostgres.server().setConnectionsAllowed(database.settings(), true);
         database.close();
     }
 
@@ -58,14 +52,14 @@ class StoreAvailabilityTest {
         PostgresBackend node = database.node();
         assertThat(node.health().isAvailable()).isTrue();
 
-        allowConnections(false);
+        TestPostgres.server().setConnectionsAllowed(database.settings(), false);
 
         assertThat(node.health().isAvailable()).isFalse();
         assertThatThrownBy(() -> node.locks().findLock(UUID.randomUUID())).isInstanceOf(StoreUnavailableException.class);
         assertThatThrownBy(() -> node.locks().inTransaction(UUID.randomUUID(), tx -> tx.appointment()))
                 .isInstanceOf(StoreUnavailableException.class);
 
-        allowConnections(true);
+        TestPostgres.server().setConnectionsAllowed(database.settings(), true);
 
         assertThat(eventually(() -> node.health().isAvailable())).as("available again").isTrue();
         assertThat(node.locks().findLock(UUID.randomUUID())).isEmpty();
@@ -95,18 +89,6 @@ class StoreAvailabilityTest {
 
         assertThat(node.activeConnections()).isZero();
         assertThat(node.health().isAvailable()).isTrue();
-    }
-
-    /** Closes the database to new connections and ends the open ones, as a database outage would. */
-    private void allowConnections(boolean allowed) throws SQLException {
-        try (Connection admin = TestPostgres.server().adminConnection();
-             Statement statement = admin.createStatement()) {
-            statement.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS " + allowed);
-            if (!allowed) {
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                        + databaseName + "' AND pid <> pg_backend_pid()");
-            }
-        }
     }
 
     private static boolean eventually(BooleanSupplier condition) throws InterruptedException {

@@ -83,6 +83,24 @@ public final class TestPostgres {
     }
 
     /** A connection to the server's administrative database, for tests that change databases from outside. */
+    /**
+     * Opens or closes one database of this server to connections; closing also ends the open ones,
+     * as a database outage would.
+     */
+    public void setConnectionsAllowed(PostgresSettings database, boolean allowed) {
+        String url = database.jdbcUrl();
+        String name = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*$", "");
+        try (Connection admin = adminConnection(); java.sql.Statement statement = admin.createStatement()) {
+            statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + allowed);
+            if (!allowed) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + name + "' AND pid <> pg_backend_pid()");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not change the connections of database " + name, e);
+        }
+    }
+
     public Connection adminConnection() throws SQLException {
         return DriverManager.getConnection(adminUrl, user, password);
     }
