@@ -1,23 +1,17 @@
 package io.syncpoint.lock.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.persistence.jdbi.TestPostgres;
+import io.syncpoint.lock.web.ws.WsTestClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeRealTimeTest {
     private static final String SECRET = "a-cluster-secret-of-at-least-32-characters";
-    private static final long WAIT_SECONDS = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Application nodeA;
     private static Application nodeB;
@@ -40,7 +32,7 @@ class TwoNodeRealTimeTest {
     private static Member bob;
     private static Member admin;
 
-    private final List<Viewer> viewers = new ArrayList<>();
+    private final List<WsTestClient> viewers = new ArrayList<>();
 
     private record Member(String id, String token) {
     }
@@ -66,8 +58,8 @@ class TwoNodeRealTimeTest {
     }
 
     @AfterEach
-    void closeViewers() {
-        viewers.forEach(Viewer::close);
+    void closeWsTestClients() {
+        viewers.forEach(WsTestClient::close);
     }
 
     @AfterAll
@@ -81,13 +73,13 @@ class TwoNodeRealTimeTest {
     }
 
     @Test
-    void lockEventsCausedOnNodeAReachViewersOnNodeBOfThatAppointmentOnly() {
+    void lockEventsCausedOnNodeAReachWsTestClientsOnNodeBOfThatAppointmentOnly() {
         String watched = createAppointment("Watched across nodes");
         String other = createAppointment("Someone else's meeting");
-        Viewer onB = connect(nodeB, bob);
-        Viewer otherOnB = connect(nodeB, bob);
-        assertThat(onB.subscribe(watched).get("lock").isNull()).isTrue();
-        otherOnB.subscribe(other);
+        WsTestClient onB = connect(nodeB, bob);
+        WsTestClient otherOnB = connect(nodeB, bob);
+        assertThat(onB.subscribeAndAwaitSnapshot(UUID.fromString(watched)).get("lock").isNull()).isTrue();
+        otherOnB.subscribeAndAwaitSnapshot(UUID.fromString(other));
 
         assertThat(acquire(alice, watched).status()).isEqualTo(200);
         JsonNode acquired = onB.expect("lock-acquired");
@@ -114,15 +106,15 @@ class TwoNodeRealTimeTest {
     }
 
     @Test
-    void aCursorMovedOnNodeAReachesViewersOnNodeBOfThatAppointmentOnly() {
+    void aCursorMovedOnNodeAReachesWsTestClientsOnNodeBOfThatAppointmentOnly() {
         String watched = createAppointment("Cursors across nodes");
         String other = createAppointment("Quiet appointment");
-        Viewer aliceOnA = connect(nodeA, alice);
-        Viewer bobOnB = connect(nodeB, bob);
-        Viewer otherOnB = connect(nodeB, admin);
-        aliceOnA.subscribe(watched);
-        bobOnB.subscribe(watched);
-        otherOnB.subscribe(other);
+        WsTestClient aliceOnA = connect(nodeA, alice);
+        WsTestClient bobOnB = connect(nodeB, bob);
+        WsTestClient otherOnB = connect(nodeB, admin);
+        aliceOnA.subscribeAndAwaitSnapshot(UUID.fromString(watched));
+        bobOnB.subscribeAndAwaitSnapshot(UUID.fromString(watched));
+        otherOnB.subscribeAndAwaitSnapshot(UUID.fromString(other));
 
         aliceOnA.send("{\"type\":\"cursor-position\",\"appointmentId\":\"" + watched
                 + "\",\"position\":{\"x\":312.5,\"y\":148}}");
@@ -154,89 +146,9 @@ class TwoNodeRealTimeTest {
         return httpA.post("/appointments/" + appointmentId + "/acquire-lock", member.token(), Map.of());
     }
 
-    private Viewer connect(Application node, Member member) {
-        Viewer viewer = new Viewer(URI.create("ws://localhost:" + node.port() + "/api/v1/ws?token=" + member.token()));
+    private WsTestClient connect(Application node, Member member) {
+        WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + node.port() + "/api/v1/ws?token=" + member.token()));
         viewers.add(viewer);
         return viewer;
-    }
-
-    /** A real WebSocket client (the JDK's) that queues every frame it receives, for bounded waits. */
-    private static final class Viewer implements WebSocket.Listener {
-        private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final WebSocket socket;
-
-        Viewer(URI uri) {
-            this.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).join();
-        }
-
-        void send(String frame) {
-            socket.sendText(frame, true).join();
-        }
-
-        /** Subscribes and returns the snapshot. */
-        JsonNode subscribe(String appointmentId) {
-            send("{\"type\":\"subscribe\",\"appointmentId\":\"" + appointmentId + "\"}");
-            return expect("subscribed");
-        }
-
-        JsonNode next() {
-            try {
-                JsonNode frame = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-                if (frame == null) {
-                    fail("no frame within " + WAIT_SECONDS + " s");
-                }
-                return frame;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        JsonNode expect(String type) {
-            JsonNode frame = next();
-            assertThat(frame.path("type").asText()).as("frame %s", frame).isEqualTo(type);
-            return frame;
-        }
-
-        /** The next frame of {@code type}, passing over frames of the types allowed before it (in any order). */
-        JsonNode skipUntil(String type, String... allowedBefore) {
-            while (true) {
-                JsonNode frame = next();
-                String received = frame.path("type").asText();
-                if (received.equals(type)) {
-                    return frame;
-                }
-                assertThat(received).as("frame %s", frame).isIn((Object[]) allowedBefore);
-            }
-        }
-
-        /** The server answers in order, so a pong that comes next proves nothing else was on its way. */
-        void expectNothingBeforePong() {
-            send("{\"type\":\"ping\"}");
-            expect("pong");
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    received.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new AssertionError("the server sent a frame that is not JSON: " + partial, e);
-                }
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        void close() {
-            if (!socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(failure -> null);
-            }
-            socket.abort();
-        }
     }
 }

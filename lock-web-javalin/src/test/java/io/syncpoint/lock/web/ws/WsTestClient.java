@@ -16,8 +16,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) that queues every frame it receives, for bounded waits in tests. */
-final class WsTestClient implements AutoCloseable {
-    static final long WAIT_SECONDS = 5;
+public final class WsTestClient implements AutoCloseable {
+    static final long WAIT_SECONDS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebSocket socket;
@@ -28,35 +28,35 @@ final class WsTestClient implements AutoCloseable {
         this.socket = http.newWebSocketBuilder().buildAsync(uri, new Collector()).join();
     }
 
-    static WsTestClient connect(URI uri) {
+    public static WsTestClient connect(URI uri) {
         return new WsTestClient(uri, HttpClient.newHttpClient());
     }
 
-    void send(String frame) {
+    public void send(String frame) {
         socket.sendText(frame, true).join();
     }
 
-    void subscribe(UUID appointmentId) {
+    public void subscribe(UUID appointmentId) {
         send("{\"type\":\"subscribe\",\"appointmentId\":\"" + appointmentId + "\"}");
     }
 
-    void unsubscribe(UUID appointmentId) {
+    public void unsubscribe(UUID appointmentId) {
         send("{\"type\":\"unsubscribe\",\"appointmentId\":\"" + appointmentId + "\"}");
     }
 
-    void moveCursor(UUID appointmentId, double x, double y) {
+    public void moveCursor(UUID appointmentId, double x, double y) {
         send("{\"type\":\"cursor-position\",\"appointmentId\":\"" + appointmentId
                 + "\",\"position\":{\"x\":" + x + ",\"y\":" + y + "}}");
     }
 
     /** Subscribes and returns the snapshot. */
-    JsonNode subscribeAndAwaitSnapshot(UUID appointmentId) {
+    public JsonNode subscribeAndAwaitSnapshot(UUID appointmentId) {
         subscribe(appointmentId);
         return expect("subscribed");
     }
 
     /** The next frame, whatever it is; fails after a bounded wait. */
-    JsonNode next() {
+    public JsonNode next() {
         try {
             JsonNode frame = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             if (frame == null) {
@@ -70,23 +70,35 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** The next frame, which must have this type. */
-    JsonNode expect(String type) {
+    public JsonNode expect(String type) {
         JsonNode frame = next();
         assertThat(frame.path("type").asText()).as("frame %s", frame).isEqualTo(type);
         return frame;
+    }
+
+    /** The next frame of {@code type}, passing over frames of the types allowed before it, in any order. */
+    public JsonNode skipUntil(String type, String... allowedBefore) {
+        while (true) {
+            JsonNode frame = next();
+            String received = frame.path("type").asText();
+            if (received.equals(type)) {
+                return frame;
+            }
+            assertThat(received).as("frame %s", frame).isIn((Object[]) allowedBefore);
+        }
     }
 
     /**
      * Proves nothing else is on its way: the server answers frames in order, so a pong that comes
      * next means every frame caused before the ping has already arrived.
      */
-    void expectNothingBeforePong() {
+    public void expectNothingBeforePong() {
         send("{\"type\":\"ping\"}");
         expect("pong");
     }
 
     /** Sends a ping and takes frames until its pong: everything caused before the ping has been received. */
-    void skipUntilPong() {
+    public void skipUntilPong() {
         send("{\"type\":\"ping\"}");
         while (!next().path("type").asText().equals("pong")) {
             // Other viewers' frames may arrive in any number; only the pong matters here.
@@ -94,7 +106,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** Waits for the server to close the connection and returns the close code. */
-    int awaitClose() {
+    public int awaitClose() {
         try {
             return closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -103,7 +115,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** Frames received and not yet taken. */
-    BlockingQueue<JsonNode> inbox() {
+    public BlockingQueue<JsonNode> inbox() {
         return received;
     }
 
