@@ -1,6 +1,7 @@
 package io.syncpoint.lock.core.domain;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -22,8 +23,9 @@ public record AppointmentDetails(
     public AppointmentDetails {
         title = Check.text("title", title, 1, MAX_TITLE);
         description = Check.optionalText("description", description, MAX_DESCRIPTION);
-        Check.present("startsAt", startsAt);
-        Check.present("endsAt", endsAt);
+        // Microseconds: the finest time every store keeps, so an appointment reads back as it was written.
+        startsAt = Check.present("startsAt", startsAt).truncatedTo(ChronoUnit.MICROS);
+        endsAt = Check.present("endsAt", endsAt).truncatedTo(ChronoUnit.MICROS);
         if (!endsAt.isAfter(startsAt)) {
             throw new ValidationException("endsAt", "must be after startsAt");
         }

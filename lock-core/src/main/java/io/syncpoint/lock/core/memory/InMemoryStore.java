@@ -16,6 +16,7 @@ import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -62,7 +63,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         ReentrantLock stripe = stripes[Math.floorMod(appointmentId.hashCode(), STRIPES)];
         stripe.lock();
         try {
-            MemoryTransaction tx = new MemoryTransaction(appointmentId, clock.instant());
+            MemoryTransaction tx = new MemoryTransaction(appointmentId, now());
             T result = work.apply(tx);
             tx.commit();
             tx.published.forEach(events::publish);
@@ -72,9 +73,10 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         }
     }
 
+    /** To the microsecond, like PostgreSQL, so both stores hand out the same instants. */
     @Override
     public Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override
@@ -101,7 +103,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
 
     @Override
     public List<AppointmentLock> findExpiredLocks(int limit) {
-        Instant now = clock.instant();
+        Instant now = now();
         return locks.values().stream().filter(lock -> !lock.isLiveAt(now)).limit(limit).toList();
     }
 
@@ -140,7 +142,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     @Override
     public LockStatistics statistics(UUID appointmentId) {
         AppointmentLock lock = locks.get(appointmentId);
-        boolean currentlyLocked = lock != null && lock.isLiveAt(clock.instant());
+        boolean currentlyLocked = lock != null && lock.isLiveAt(now());
         return history.statistics(appointmentId, currentlyLocked);
     }
 

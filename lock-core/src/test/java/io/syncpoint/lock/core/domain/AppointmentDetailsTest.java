@@ -62,4 +62,13 @@ class AppointmentDetailsTest {
         assertThat(revised.updatedAt()).isEqualTo(END);
         assertThat(revised.createdAt()).isEqualTo(START);
     }
+
+    @Test
+    void timesAreKeptToTheMicrosecondLikeEveryStore() {
+        AppointmentDetails details = new AppointmentDetails("Review", null, START.plusNanos(1_234_567),
+                END.plusNanos(999), null, List.of(), null);
+
+        assertThat(details.startsAt()).isEqualTo(START.plusNanos(1_234_000));
+        assertThat(details.endsAt()).isEqualTo(END);
+    }
 }
