@@ -295,7 +295,7 @@ async function loadList() {
     const { data } = await api('GET', '/appointments?limit=200');
     rows.replaceChildren(...data.data.map((a) => el('tr', {},
       el('td', {}, el('a', { href: `#/a/${a.id}`, textContent: a.title })),
-      el('td', { textContent: `${dateTime(a.startsAt)} – ${clock(a.endsAt).slice(0, 5)}` }),
+      el('td', { textContent: `${dateTime(a.startsAt)} – ${new Date(a.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` }),
       el('td', { textContent: a.location || '—' }),
       el('td', {}, el('span', { className: `status ${a.status}`, textContent: a.status })),
       el('td', {}, lockSummary(a.lock)),
@@ -454,25 +454,29 @@ function renderLock() {
   const user = session.user;
   let state;
   let text;
+  let left = '';
   if (detail.deleted) {
     state = 'gone';
     text = 'This appointment has been deleted.';
   } else if (!lock) {
     state = 'free';
     text = 'Free — nobody is editing. Press Edit to start.';
-  } else if (lock.userId === me()) {
-    state = 'mine';
-    const left = countdown(Date.parse(lock.expiresAt) - serverNow());
-    text = detail.editing
-      ? `You are editing. Your lock renews automatically (expires in ${left}).`
-      : `You hold the lock (another tab?) — expires in ${left}. Press Edit to continue here.`;
   } else {
-    state = 'other';
-    text = `${lock.userInfo.name} is editing — lock expires in ${countdown(Date.parse(lock.expiresAt) - serverNow())}.`;
+    left = `Lock expires in ${countdown(Date.parse(lock.expiresAt) - serverNow())}.`;
+    if (lock.userId !== me()) {
+      state = 'other';
+      text = `${lock.userInfo.name} is editing.`;
+    } else {
+      state = 'mine';
+      text = detail.editing
+        ? 'You are editing; your lock renews automatically.'
+        : 'You hold the lock (another tab?). Press Edit to continue here.';
+    }
   }
   $('lock-banner').dataset.state = state;
-  // Only rewrite the text when it changes so screen readers are not flooded each second.
+  // The state sentence is announced when it changes; the countdown ticks silently beside it.
   if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
+  $('lock-countdown').textContent = left;
 
   const editing = detail.editing && state === 'mine';
   $('edit').hidden = editing || detail.deleted;
@@ -554,7 +558,7 @@ async function renew() {
       await refreshLockStatus();
       if (!holdsLock()) lostLock('You no longer hold the lock.');
     } else if (['lock_lost', 'lock_held', 'not_found'].includes(e.code)) {
-      lostLock(MESSAGES.lock_lost.split('.')[0] + '.');
+      lostLock('Your lock expired or was taken over.');
     } else {
       toast(`Could not renew your lock: ${describe(e)}`, 'error');
     }
@@ -676,7 +680,7 @@ function onFrame(frame) {
     case 'lock-acquired':
     case 'lock-update':
       detail.lock = frame.lock;
-      if (detail.editing && frame.lock.userId !== me()) lostLock(`${frame.lock.userInfo.name} now holds the lock.`);
+      if (detail.editing && frame.lock.userId !== me()) lostLock(`${frame.lock.userInfo.name} took over the lock.`);
       break;
     case 'lock-released':
       if (!detail.lock || !frame.lock || detail.lock.id === frame.lock.id) detail.lock = null;
