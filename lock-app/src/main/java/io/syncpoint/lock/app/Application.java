@@ -31,7 +31,6 @@ import io.syncpoint.lock.web.ws.WebSocketGateway;
 import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -100,9 +99,8 @@ public final class Application implements AutoCloseable {
         WebSocketGateway gateway = new WebSocketGateway(tokens, locks, stores.eventSubscriptions(),
                 stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
         gateway.start();
-        LockStore lockStore = stores.locks();
         WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
-                () -> liveLeases(lockStore), registry, clock, settings, List.of(gateway::register)));
+                locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "lease-sweeper");
@@ -175,11 +173,6 @@ public final class Application implements AutoCloseable {
             // The next run tries again; a sweep that fails changes nothing.
             LOG.warn("Lease sweep failed: {}", e.getMessage());
         }
-    }
-
-    private static long liveLeases(LockStore locks) {
-        Instant now = locks.now();
-        return locks.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).count();
     }
 
     /** The store adapters of one mode, and how to release them. */

@@ -37,7 +37,7 @@ final class InMemoryBackend implements TestBackend {
     @Override
     public WebDependencies dependencies(WebSettings settings) {
         return new WebDependencies(locks, appointments, accounts, tokens, () -> !down.get(),
-                () -> store.findAllLocks().stream().filter(lock -> lock.isLiveAt(store.now())).count(),
+                locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }
 

@@ -4,7 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.port.out.IdGenerator;
-import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
@@ -13,7 +12,6 @@ import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.persistence.jdbi.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,11 +44,8 @@ final class PostgresBackendForTests implements TestBackend {
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        LockStore store = backend.locks();
-        return new WebDependencies(locks, appointments, accounts, tokens, backend.health(), () -> {
-            Instant now = store.now();
-            return store.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).count();
-        }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), settings, List.of());
+        return new WebDependencies(locks, appointments, accounts, tokens, backend.health(), locks::liveLeaseCount,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), settings, List.of());
     }
 
     @Override

@@ -63,12 +63,7 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
     @Override
     public Outcome<Acquisition> acquire(AcquireLock.Command command) {
         Actor actor = command.actor();
-        return locks.inTransaction(command.appointmentId(), tx -> {
-            if (tx.appointment().isEmpty()) {
-                return Outcome.rejected(new Rejection.NotFound("appointment"));
-            }
-            Instant now = tx.now();
-            AppointmentLock live = LiveLease.in(tx, now, ids).orElse(null);
+        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
             Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
             if (versionProblem.isPresent()) {
                 return Outcome.rejected(versionProblem.get());
@@ -79,22 +74,14 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
             if (!live.isHeldBy(actor.userId())) {
                 return Outcome.rejected(new Rejection.LockHeld(live, now));
             }
-            AppointmentLock renewed = live.renew(now, leasePolicy, command.position());
-            tx.updateLock(renewed);
-            tx.publish(new DomainEvent.LockUpdated(renewed));
-            return Outcome.ok(new Acquisition(renewed, true));
+            return Outcome.ok(new Acquisition(renew(tx, live, now, command.position()), true));
         });
     }
 
     @Override
     public Outcome<AppointmentLock> release(ReleaseLock.Command command) {
         Actor actor = command.actor();
-        return locks.inTransaction(command.appointmentId(), tx -> {
-            if (tx.appointment().isEmpty()) {
-                return Outcome.rejected(new Rejection.NotFound("appointment"));
-            }
-            Instant now = tx.now();
-            AppointmentLock live = LiveLease.in(tx, now, ids).orElse(null);
+        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
             Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
             if (versionProblem.isPresent()) {
                 return Outcome.rejected(versionProblem.get());
@@ -116,17 +103,12 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
         if (!admin.isAdmin()) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may force-release a lock."));
         }
-        return locks.inTransaction(command.appointmentId(), tx -> {
-            if (tx.appointment().isEmpty()) {
-                return Outcome.rejected(new Rejection.NotFound("appointment"));
-            }
-            Instant now = tx.now();
-            Optional<AppointmentLock> live = LiveLease.in(tx, now, ids);
-            if (live.isEmpty()) {
+        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
+            if (live == null) {
                 return Outcome.rejected(new Rejection.NoLock());
             }
-            LiveLease.end(tx, live.get(), HistoryAction.FORCE_RELEASED, now, admin.userId(), command.reason(), ids);
-            return Outcome.ok(live.get());
+            LiveLease.end(tx, live, HistoryAction.FORCE_RELEASED, now, admin.userId(), command.reason(), ids);
+            return Outcome.ok(live);
         });
     }
 
@@ -136,21 +118,12 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
         if (!admin.isAdmin()) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may take over a lock."));
         }
-        return locks.inTransaction(command.appointmentId(), tx -> {
-            if (tx.appointment().isEmpty()) {
-                return Outcome.rejected(new Rejection.NotFound("appointment"));
-            }
-            Instant now = tx.now();
-            Optional<AppointmentLock> live = LiveLease.in(tx, now, ids);
-            if (live.isEmpty()) {
+        return onLiveLease(command.appointmentId(), (tx, now, previous) -> {
+            if (previous == null) {
                 return Outcome.ok(grant(tx, admin, null, now, Map.of()));
             }
-            AppointmentLock previous = live.get();
             if (previous.isHeldBy(admin.userId())) {
-                AppointmentLock renewed = previous.renew(now, leasePolicy, null);
-                tx.updateLock(renewed);
-                tx.publish(new DomainEvent.LockUpdated(renewed));
-                return Outcome.ok(renewed);
+                return Outcome.ok(renew(tx, previous, now, null));
             }
             tx.deleteLock(previous);
             tx.appendHistory(LockHistoryEntry.ended(ids.newId(), previous, HistoryAction.FORCE_RELEASED, now,
@@ -159,6 +132,30 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
             tx.publish(new DomainEvent.AdminTakeover(previous.appointmentId(), taken.holder(), previous.holder(), taken));
             return Outcome.ok(taken);
         });
+    }
+
+    /** What a lock transition does once the appointment is known to exist and its live lease (or null) is read. */
+    @FunctionalInterface
+    private interface LeaseTransition<T> {
+        Outcome<T> apply(LockTransaction tx, Instant now, AppointmentLock live);
+    }
+
+    /** Runs a transition in the appointment's transaction; an unknown appointment is not_found. */
+    private <T> Outcome<T> onLiveLease(UUID appointmentId, LeaseTransition<T> transition) {
+        return locks.inTransaction(appointmentId, tx -> {
+            if (tx.appointment().isEmpty()) {
+                return Outcome.rejected(new Rejection.NotFound("appointment"));
+            }
+            Instant now = tx.now();
+            return transition.apply(tx, now, LiveLease.in(tx, now, ids).orElse(null));
+        });
+    }
+
+    private AppointmentLock renew(LockTransaction tx, AppointmentLock live, Instant now, String position) {
+        AppointmentLock renewed = live.renew(now, leasePolicy, position);
+        tx.updateLock(renewed);
+        tx.publish(new DomainEvent.LockUpdated(renewed));
+        return renewed;
     }
 
     private AppointmentLock grant(LockTransaction tx, Actor actor, String position, Instant now,
@@ -204,8 +201,17 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
         if (!actor.isAdmin()) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may list all locks."));
         }
+        return Outcome.ok(liveLeases());
+    }
+
+    /** How many leases are live right now, for monitoring. */
+    public long liveLeaseCount() {
+        return liveLeases().size();
+    }
+
+    private List<AppointmentLock> liveLeases() {
         Instant now = locks.now();
-        return Outcome.ok(locks.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).toList());
+        return locks.findAllLocks().stream().filter(lock -> lock.isLiveAt(now)).toList();
     }
 
     @Override

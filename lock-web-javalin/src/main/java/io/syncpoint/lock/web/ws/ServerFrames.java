@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.LockHolder;
 import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.web.JsonViews;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,22 +85,9 @@ final class ServerFrames {
         return write(frame);
     }
 
-    /** A lock as SPEC.md writes it everywhere: instants in ISO-8601, the fencing token a number. */
-    ObjectNode lock(AppointmentLock lock) {
-        ObjectNode node = json.createObjectNode();
-        node.put("id", lock.id().toString());
-        node.put("appointmentId", lock.appointmentId().toString());
-        node.put("userId", lock.holderId().toString());
-        ObjectNode info = userInfo(lock.holder().name(), lock.holder().email());
-        if (lock.holder().position() != null) {
-            info.put("position", lock.holder().position());
-        }
-        node.set("userInfo", info);
-        node.put("createdAt", lock.createdAt().toString());
-        node.put("expiresAt", lock.expiresAt().toString());
-        node.put("version", lock.version());
-        node.put("fencingToken", lock.fencingToken().value());
-        return node;
+    /** A lock exactly as the HTTP API writes it. */
+    private ObjectNode lock(AppointmentLock lock) {
+        return json.valueToTree(JsonViews.lock(lock));
     }
 
     private ObjectNode cursor(DomainEvent.CursorMoved moved) {
