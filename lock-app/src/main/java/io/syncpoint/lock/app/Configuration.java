@@ -1,5 +1,6 @@
 package io.syncpoint.lock.app;
 
+import io.syncpoint.lock.core.domain.LeasePolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,7 +91,8 @@ public record Configuration(
                     + MIN_JWT_SECRET_BYTES + " characters, the same on every node)");
         }
         Duration jwtTtl = read.duration("LOCK_JWT_TTL", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30));
-        Duration leaseTtl = Duration.ofSeconds(read.number("LOCK_TTL_SECONDS", 300, 1, 86_400));
+        Duration leaseTtl = Duration.ofSeconds(read.number("LOCK_TTL_SECONDS", LeasePolicy.DEFAULT_TTL.toSeconds(),
+                LeasePolicy.MIN_TTL.toSeconds(), LeasePolicy.MAX_TTL.toSeconds()));
         Duration sweep = Duration.ofSeconds(read.number("LOCK_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400));
         List<String> origins = read.origins("LOCK_CORS_ORIGINS");
         Optional<String> adminEmail = read.text("LOCK_ADMIN_EMAIL");

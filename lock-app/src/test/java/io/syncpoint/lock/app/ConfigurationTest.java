@@ -92,6 +92,7 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_JWT_TTL", "forever"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_JWT_TTL", "0s"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_TTL_SECONDS", "0"), "LOCK_TTL_SECONDS");
+        assertRefused(Map.of("LOCK_TTL_SECONDS", "4"), "LOCK_TTL_SECONDS");
         assertRefused(Map.of("LOCK_TTL_SECONDS", "5m"), "LOCK_TTL_SECONDS");
         assertRefused(Map.of("LOCK_SWEEP_INTERVAL_SECONDS", "-1"), "LOCK_SWEEP_INTERVAL_SECONDS");
         assertRefused(Map.of("LOCK_CORS_ORIGINS", "app.example.com"), "LOCK_CORS_ORIGINS");

@@ -438,6 +438,62 @@ abstract class HttpApiContract {
     }
 
     @Test
+    void controlCharactersInAnyTextAreRefusedWith400NamingTheFieldOnEveryStore() {
+        User alice = signUp("Alice");
+        User admin = admin();
+        String id = createAppointment(alice);
+        String nul = "\u0000";
+
+        assertField(signIn("x" + nul + "@example.com", "password"), "email");
+        assertField(api.post(BASE + "/auth/signup", null, Map.of("email", "x" + nul + "@example.com", "name", "X",
+                "password", "long enough")), "email");
+        assertField(api.post(BASE + "/auth/signup", null, Map.of("email", "x-" + UUID.randomUUID() + "@example.com",
+                "name", "X" + nul, "password", "long enough")), "name");
+        for (String field : List.of("title", "description", "location")) {
+            Map<String, Object> body = new LinkedHashMap<>(appointmentBody("Plan"));
+            body.put(field, "Plan" + nul + "ning");
+            assertField(api.post(BASE + "/appointments", alice.token, body), field);
+        }
+        Map<String, Object> attendees = new LinkedHashMap<>(appointmentBody("Plan"));
+        attendees.put("attendees", List.of("ann@example.com", "b" + nul + "@example.com"));
+        assertField(api.post(BASE + "/appointments", alice.token, attendees), "attendees[1]");
+        assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("position", "ti" + nul + "tle")), "position");
+        assertField(api.post(lockPath(id, "takeover-lock"), admin.token, Map.of("reason", "urgent" + nul)), "reason");
+        long token = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().at("/lock/fencingToken").asLong();
+        Map<String, Object> edit = new LinkedHashMap<>(appointmentBody("Plan"));
+        edit.put("description", "line" + nul);
+        assertField(api.put(BASE + "/appointments/" + id, alice.token, edit,
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(token))), "description");
+        assertField(api.delete(lockPath(id, "force-release-lock"), admin.token, Map.of("reason", "done" + nul)), "reason");
+
+        assertThat(api.get(lockPath(id, "lock-status"), alice.token).json().at("/lock/fencingToken").asLong())
+                .as("the refused requests changed nothing").isEqualTo(token);
+        assertThat(api.get(BASE + "/appointments/" + id, alice.token).json().get("version").asLong()).isEqualTo(1);
+
+        Map<String, Object> multiline = new LinkedHashMap<>(appointmentBody("Plan"));
+        multiline.put("description", "Agenda:\n\t1. Budget\r\n\t2. Staffing \ud83d\udcc5");
+        ApiClient.Response kept = api.post(BASE + "/appointments", alice.token, multiline);
+        assertThat(kept.status()).as(kept.toString()).isEqualTo(201);
+        assertThat(api.get(BASE + "/appointments/" + kept.json().get("id").asText(), alice.token).json()
+                .get("description").asText()).isEqualTo("Agenda:\n\t1. Budget\r\n\t2. Staffing \ud83d\udcc5");
+    }
+
+    @Test
+    void datesAreCheckedInUtcAndEveryStoredInstantPrintsAsRfc3339() {
+        User alice = signUp("Alice");
+        assertField(api.post(BASE + "/appointments", alice.token, Map.of("title", "x",
+                "startsAt", "9999-12-31T23:00:00-18:00", "endsAt", "9999-12-31T23:30:00-18:00")), "startsAt");
+        assertField(api.get(BASE + "/appointments?to=9999-12-31T23:00:00-18:00", alice.token), "to");
+
+        ApiClient.Response latest = api.post(BASE + "/appointments", alice.token, Map.of("title", "x",
+                "startsAt", "9999-12-31T22:00:00+18:00", "endsAt", "9999-12-31T23:00:00+18:00"));
+        assertThat(latest.status()).as(latest.toString()).isEqualTo(201);
+        assertThat(latest.json().get("endsAt").asText()).isEqualTo("9999-12-31T05:00:00Z");
+        assertThat(api.get(BASE + "/appointments/" + latest.json().get("id").asText(), alice.token).json()
+                .get("startsAt").asText()).isEqualTo("9999-12-31T04:00:00Z");
+    }
+
+    @Test
     void savingWithoutIfMatchIsRefusedBeforeAnythingElse() {
         User alice = signUp("Alice");
         String id = createAppointment(alice);
