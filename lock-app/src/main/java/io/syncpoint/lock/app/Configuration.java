@@ -32,6 +32,8 @@ public record Configuration(
         boolean demoData,
         long requestsPerMinute,
         long lockAttemptsPerMinute,
+        long signInsPerAccountPerMinute,
+        long signInsPerAddressPerMinute,
         boolean metricsPublic) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -106,9 +108,11 @@ public record Configuration(
         boolean demo = read.flag("LOCK_DEMO_DATA", database.isEmpty());
         long requests = read.number("LOCK_RATE_LIMIT_PER_MINUTE", 1200, 1, 10_000_000);
         long lockAttempts = read.number("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", 120, 1, 10_000_000);
+        long signInsPerAccount = read.number("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", 5, 1, 10_000_000);
+        long signInsPerAddress = read.number("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", 20, 1, 10_000_000);
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, metricsPublic);
+                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic);
     }
 
     private static void checkAdmin(Admin admin) {
