@@ -229,59 +229,41 @@ class AuthAttackTest {
     @ParameterizedTest
     @EnumSource(Store.class)
     void anotherUsersLeaseCannotBeReleased(Store store) {
-        User alice = signUp(store, "Alice");
-        User bob = signUp(store, "Bob");
-        String id = appointment(store, alice);
-        api(store).post(lockPath(id, "acquire-lock"), alice.token(), null);
+        Lease alices = leaseOfAliceWatchedByBob(store);
 
-        ApiClient.Response refused = api(store).delete(lockPath(id, "release-lock"), bob.token(), null);
-
-        assertProblem(refused, 403, "not_lock_owner");
-        assertThat(api(store).get(lockPath(id, "lock-status"), alice.token()).json().get("state").asText())
-                .isEqualTo("locked_by_user");
+        assertProblem(api(store).delete(lockPath(alices.appointmentId(), "release-lock"), alices.other().token(), null),
+                403, "not_lock_owner");
+        assertStillHeld(store, alices);
     }
 
     @ParameterizedTest
     @EnumSource(Store.class)
     void anotherUsersLeaseCannotBeForceReleasedByAUser(Store store) {
-        User alice = signUp(store, "Alice");
-        User bob = signUp(store, "Bob");
-        String id = appointment(store, alice);
-        api(store).post(lockPath(id, "acquire-lock"), alice.token(), null);
+        Lease alices = leaseOfAliceWatchedByBob(store);
 
-        assertProblem(api(store).delete(lockPath(id, "force-release-lock"), bob.token(), Map.of("reason", "mine")),
-                403, "forbidden");
-        assertThat(api(store).get(lockPath(id, "lock-status"), alice.token()).json().get("state").asText())
-                .isEqualTo("locked_by_user");
+        assertProblem(api(store).delete(lockPath(alices.appointmentId(), "force-release-lock"), alices.other().token(),
+                Map.of("reason", "mine")), 403, "forbidden");
+        assertStillHeld(store, alices);
     }
 
     @ParameterizedTest
     @EnumSource(Store.class)
     void anotherUsersLeaseCannotBeTakenOverByAUser(Store store) {
-        User alice = signUp(store, "Alice");
-        User bob = signUp(store, "Bob");
-        String id = appointment(store, alice);
-        long token = api(store).post(lockPath(id, "acquire-lock"), alice.token(), null).json()
-                .at("/lock/fencingToken").asLong();
+        Lease alices = leaseOfAliceWatchedByBob(store);
 
-        assertProblem(api(store).post(lockPath(id, "takeover-lock"), bob.token(), Map.of("reason", "mine")), 403,
-                "forbidden");
-        JsonNode status = api(store).get(lockPath(id, "lock-status"), alice.token()).json();
-        assertThat(status.get("state").asText()).isEqualTo("locked_by_user");
-        assertThat(status.at("/lock/fencingToken").asLong()).isEqualTo(token);
+        assertProblem(api(store).post(lockPath(alices.appointmentId(), "takeover-lock"), alices.other().token(),
+                Map.of("reason", "mine")), 403, "forbidden");
+        assertStillHeld(store, alices);
     }
 
     @ParameterizedTest
     @EnumSource(Store.class)
     void anotherUsersHistoryIsForbidden(Store store) {
-        User alice = signUp(store, "Alice");
-        User bob = signUp(store, "Bob");
-        String id = appointment(store, alice);
-        api(store).post(lockPath(id, "acquire-lock"), alice.token(), null);
+        Lease alices = leaseOfAliceWatchedByBob(store);
+        String history = BASE + "/users/" + alices.holder().id() + "/lock-history";
 
-        assertProblem(api(store).get(BASE + "/users/" + alice.id() + "/lock-history", bob.token()), 403, "forbidden");
-        assertThat(api(store).get(BASE + "/users/" + alice.id() + "/lock-history", alice.token()).json()
-                .get("total").asLong()).isEqualTo(1);
+        assertProblem(api(store).get(history, alices.other().token()), 403, "forbidden");
+        assertThat(api(store).get(history, alices.holder().token()).json().get("total").asLong()).isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -373,6 +355,25 @@ class AuthAttackTest {
     }
 
     /** The claims of a token for this user, as this node's clock would issue them now. */
+    /** A live lease held by {@code holder}, and another user who will try to get at it. */
+    private record Lease(User holder, User other, String appointmentId, long fencingToken) {
+    }
+
+    private Lease leaseOfAliceWatchedByBob(Store store) {
+        User alice = signUp(store, "Alice");
+        User bob = signUp(store, "Bob");
+        String id = appointment(store, alice);
+        ApiClient.Response acquired = api(store).post(lockPath(id, "acquire-lock"), alice.token(), null);
+        assertThat(acquired.status()).as(acquired.toString()).isEqualTo(200);
+        return new Lease(alice, bob, id, acquired.json().at("/lock/fencingToken").asLong());
+    }
+
+    private void assertStillHeld(Store store, Lease lease) {
+        JsonNode status = api(store).get(lockPath(lease.appointmentId(), "lock-status"), lease.holder().token()).json();
+        assertThat(status.get("state").asText()).isEqualTo("locked_by_user");
+        assertThat(status.at("/lock/fencingToken").asLong()).isEqualTo(lease.fencingToken());
+    }
+
     private JWTCreator.Builder claimsOf(Store store, User user, String role) {
         Instant now = clockOf(store);
         return JWT.create().withIssuer("syncpoint").withSubject(user.id()).withClaim("email", user.email())

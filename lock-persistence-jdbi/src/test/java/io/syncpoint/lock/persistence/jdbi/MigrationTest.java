@@ -21,10 +21,7 @@ class MigrationTest {
     @Test
     void migrationsBuildTheSchemaInAnEmptyDatabaseAndASecondRunChangesNothing() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(settings.jdbcUrl());
-        dataSource.setUser(settings.user());
-        dataSource.setPassword(settings.password());
+        PGSimpleDataSource dataSource = dataSource(settings);
 
         assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(5);
         assertThat(PostgresBackend.migrate(dataSource)).isZero();
@@ -43,10 +40,7 @@ class MigrationTest {
     @Test
     void textWrittenBeforeControlCharactersWereRefusedIsCleanedSoEveryRowStillReads() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(settings.jdbcUrl());
-        dataSource.setUser(settings.user());
-        dataSource.setPassword(settings.password());
+        PGSimpleDataSource dataSource = dataSource(settings);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("4").load().migrate();
         UUID user = UUID.randomUUID();
         UUID appointment = UUID.randomUUID();
@@ -75,6 +69,14 @@ class MigrationTest {
             assertThat(row.reason()).isEqualTo("be cause");
             assertThat(row.holder().position()).isEqualTo("ti tle");
         }
+    }
+
+    private static PGSimpleDataSource dataSource(PostgresSettings settings) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(settings.jdbcUrl());
+        dataSource.setUser(settings.user());
+        dataSource.setPassword(settings.password());
+        return dataSource;
     }
 
     private static List<String> strings(PGSimpleDataSource dataSource, String sql) throws SQLException {
