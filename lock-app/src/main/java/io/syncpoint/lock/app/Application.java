@@ -103,7 +103,7 @@ public final class Application implements AutoCloseable {
         WebSocketGateway gateway = new WebSocketGateway(accounts, locks, stores.eventSubscriptions(),
                 stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
         gateway.start();
-        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
+        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, stores.health(),
                 locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {

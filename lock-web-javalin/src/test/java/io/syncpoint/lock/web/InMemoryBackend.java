@@ -48,7 +48,7 @@ final class InMemoryBackend implements TestBackend {
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        return new WebDependencies(locks, appointments, accounts, tokens, () -> !down.get(),
+        return new WebDependencies(locks, appointments, accounts, () -> !down.get(),
                 locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }

@@ -49,7 +49,6 @@ final class PostgresBackendForTests implements TestBackend {
     };
     private final PostgresSettings settings;
     private final PostgresBackend backend;
-    private final JwtAccessTokens tokens;
     private final AccountService accounts;
     private final LockService locks;
     private final AppointmentService appointments;
@@ -57,8 +56,8 @@ final class PostgresBackendForTests implements TestBackend {
     PostgresBackendForTests() {
         settings = TestPostgres.server().newDatabase(8);
         backend = PostgresBackend.start(settings, clockOffset::get);
-        tokens = new JwtAccessTokens(InMemoryBackend.JWT_SECRET, Duration.ofHours(24), clock);
-        accounts = new AccountService(backend.users(), new BcryptPasswordHasher(10), tokens, IdGenerator.random(), clock);
+        accounts = new AccountService(backend.users(), new BcryptPasswordHasher(10),
+                new JwtAccessTokens(InMemoryBackend.JWT_SECRET, Duration.ofHours(24), clock), IdGenerator.random(), clock);
         locks = new LockService(backend.locks(), backend.history(), backend.appointments(), new LeasePolicy(LEASE_TTL),
                 IdGenerator.random());
         appointments = new AppointmentService(backend.appointments(), backend.locks(), IdGenerator.random(), clock);
@@ -66,7 +65,7 @@ final class PostgresBackendForTests implements TestBackend {
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        return new WebDependencies(locks, appointments, accounts, tokens, backend.health(), locks::liveLeaseCount,
+        return new WebDependencies(locks, appointments, accounts, backend.health(), locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }
 
