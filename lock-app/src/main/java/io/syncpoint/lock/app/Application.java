@@ -97,7 +97,9 @@ public final class Application implements AutoCloseable {
                 new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute()),
                 WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
         WebSocketGateway gateway = new WebSocketGateway(tokens, locks, stores.eventSubscriptions(),
-                stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
+                stores.eventPublisher(), registry, clock, WebSocketSettings.defaults()
+                        .withAllowedOrigins(config.corsOrigins())
+                        .withMaxConnectionsPerUser(config.webSocketConnectionsPerUser()));
         gateway.start();
         WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
                 locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));

@@ -1,5 +1,6 @@
 package io.syncpoint.lock.app;
 
+import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,8 @@ public record Configuration(
         boolean demoData,
         long requestsPerMinute,
         long lockAttemptsPerMinute,
-        boolean metricsPublic) {
+        boolean metricsPublic,
+        int webSocketConnectionsPerUser) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
@@ -105,8 +107,10 @@ public record Configuration(
         long requests = read.number("LOCK_RATE_LIMIT_PER_MINUTE", 1200, 1, 10_000_000);
         long lockAttempts = read.number("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", 120, 1, 10_000_000);
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
+        int socketsPerUser = (int) read.number("LOCK_WS_MAX_CONNECTIONS_PER_USER",
+                WebSocketSettings.DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 10_000);
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, metricsPublic);
+                lockAttempts, metricsPublic, socketsPerUser);
     }
 
     private static void checkAdmin(Admin admin) {

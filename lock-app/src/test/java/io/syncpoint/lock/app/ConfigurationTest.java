@@ -24,6 +24,7 @@ class ConfigurationTest {
         assertThat(config.admin()).isEmpty();
         assertThat(config.demoData()).isTrue();
         assertThat(config.metricsPublic()).isTrue();
+        assertThat(config.webSocketConnectionsPerUser()).isEqualTo(20);
     }
 
     @Test
@@ -44,7 +45,8 @@ class ConfigurationTest {
                 Map.entry("LOCK_DEMO_DATA", "true"),
                 Map.entry("LOCK_RATE_LIMIT_PER_MINUTE", "100"),
                 Map.entry("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", "10"),
-                Map.entry("LOCK_METRICS_PUBLIC", "false")));
+                Map.entry("LOCK_METRICS_PUBLIC", "false"),
+                Map.entry("LOCK_WS_MAX_CONNECTIONS_PER_USER", "5")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
         assertThat(config.jwtSecret()).contains(SECRET);
@@ -57,6 +59,7 @@ class ConfigurationTest {
         assertThat(config.requestsPerMinute()).isEqualTo(100);
         assertThat(config.lockAttemptsPerMinute()).isEqualTo(10);
         assertThat(config.metricsPublic()).isFalse();
+        assertThat(config.webSocketConnectionsPerUser()).isEqualTo(5);
         assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
     }
 
@@ -100,6 +103,7 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_ADMIN_EMAIL", "root@example.com", "LOCK_ADMIN_PASSWORD", "short"), "LOCK_ADMIN_PASSWORD");
         assertRefused(Map.of("LOCK_DEMO_DATA", "maybe"), "LOCK_DEMO_DATA");
         assertRefused(Map.of("LOCK_RATE_LIMIT_PER_MINUTE", "0"), "LOCK_RATE_LIMIT_PER_MINUTE");
+        assertRefused(Map.of("LOCK_WS_MAX_CONNECTIONS_PER_USER", "0"), "LOCK_WS_MAX_CONNECTIONS_PER_USER");
     }
 
     @Test

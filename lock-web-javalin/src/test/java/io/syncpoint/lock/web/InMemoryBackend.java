@@ -9,6 +9,8 @@ import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import io.syncpoint.lock.core.port.out.UserStore;
@@ -27,7 +29,8 @@ final class InMemoryBackend implements TestBackend {
 
     final ManualClock clock = ManualClock.startingNow();
     private final AtomicBoolean down = new AtomicBoolean();
-    private final InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
+    private final InProcessEventBus events = new InProcessEventBus();
+    private final InMemoryStore store = new InMemoryStore(clock, events);
     private final JwtAccessTokens tokens = new JwtAccessTokens(JWT_SECRET, Duration.ofHours(24), clock);
     private final AccountService accounts = new AccountService(new FailingWhenDown(new InMemoryUserStore()),
             new BcryptPasswordHasher(10), tokens, IdGenerator.random(), clock);
@@ -44,6 +47,16 @@ final class InMemoryBackend implements TestBackend {
     @Override
     public AccountService accounts() {
         return accounts;
+    }
+
+    @Override
+    public EventSubscriptions events() {
+        return events;
+    }
+
+    @Override
+    public EventPublisher eventPublisher() {
+        return events;
     }
 
     @Override

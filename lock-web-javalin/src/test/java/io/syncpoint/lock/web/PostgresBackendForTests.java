@@ -3,6 +3,8 @@ package io.syncpoint.lock.web;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
@@ -51,6 +53,16 @@ final class PostgresBackendForTests implements TestBackend {
     @Override
     public AccountService accounts() {
         return accounts;
+    }
+
+    @Override
+    public EventSubscriptions events() {
+        return backend.eventSubscriptions();
+    }
+
+    @Override
+    public EventPublisher eventPublisher() {
+        return backend.eventPublisher();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.syncpoint.lock.web;
 
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.service.AccountService;
 import java.time.Duration;
 
@@ -11,6 +13,12 @@ interface TestBackend extends AutoCloseable {
     WebDependencies dependencies(WebSettings settings);
 
     AccountService accounts();
+
+    /** Where the store announces lock and appointment events, for a WebSocket gateway. */
+    EventSubscriptions events();
+
+    /** Where cursor moves are published, so that they reach every node. */
+    EventPublisher eventPublisher();
 
     /** Moves time, as the store sees it, past the end of every lease granted so far. */
     void letLeasesExpire();

@@ -1,0 +1,43 @@
+package io.syncpoint.lock.web;
+
+import io.syncpoint.lock.web.ws.WebSocketGateway;
+import io.syncpoint.lock.web.ws.WebSocketSettings;
+
+/**
+ * The HTTP API and the WebSocket gateway on one server over a {@link TestBackend}, wired as the
+ * application wires them, on a free port.
+ */
+final class FullServer implements AutoCloseable {
+    final WebDependencies dependencies;
+    final WebSocketGateway gateway;
+    private final WebServer server;
+    private final int port;
+
+    FullServer(TestBackend backend, WebSettings settings, WebSocketSettings webSocketSettings) {
+        WebDependencies http = backend.dependencies(settings);
+        gateway = new WebSocketGateway(http.tokens(), http.locks(), backend.events(), backend.eventPublisher(),
+                http.meterRegistry(), http.clock(), webSocketSettings);
+        gateway.start();
+        dependencies = http.withExtension(gateway::register);
+        server = new WebServer(dependencies);
+        port = server.start();
+    }
+
+    int port() {
+        return port;
+    }
+
+    ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    RawHttpClient raw() {
+        return new RawHttpClient(port);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        server.stop();
+    }
+}
