@@ -42,7 +42,12 @@ public final class WsTestClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(frame), true).join();
     }
 
-    /** The close code, once the connection is closed; empty while it is open. */
+    /** True once the connection has ended, with a close frame or without one. */
+    public boolean isClosed() {
+        return closeCode.isDone();
+    }
+
+    /** The close code, once the connection is closed; empty while it is open or when it ended without one. */
     public OptionalInt closeCodeIfClosed() {
         Integer code = closeCode.isDone() && !closeCode.isCompletedExceptionally() ? closeCode.join() : null;
         return code == null ? OptionalInt.empty() : OptionalInt.of(code);
