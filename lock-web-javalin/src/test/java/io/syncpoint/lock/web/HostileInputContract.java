@@ -86,7 +86,7 @@ abstract class HostileInputContract {
                 WebSocketSettings.defaults().withFrameLimits(100_000, 100_000, 100_000));
         api = server.api();
         for (int i = 0; i < 4; i++) {
-            ApiClient.Response signedUp = signUp("Fuzz " + i);
+            ApiClient.Response signedUp = server.signUp("Fuzz " + i);
             userTokens.add(signedUp.json().get("token").asText());
             userIds.add(UUID.fromString(signedUp.json().get("user").get("id").asText()));
         }
@@ -144,6 +144,7 @@ abstract class HostileInputContract {
                     }
                 });
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        Map<HttpFuzzer.Operation, AtomicInteger> perOperation = new ConcurrentHashMap<>();
         Queue failures = new Queue();
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger unanswered = new AtomicInteger();
@@ -157,6 +158,7 @@ abstract class HostileInputContract {
             workers.add(pool.submit(() -> {
                 while (sent.incrementAndGet() <= REQUESTS) {
                     HttpFuzzer.FuzzRequest request = fuzzer.next();
+                    perOperation.computeIfAbsent(request.operation(), operation -> new AtomicInteger()).incrementAndGet();
                     RawHttpClient.Response response = send(request);
                     if (response.status() == 0) {
                         unanswered.incrementAndGet();
@@ -185,14 +187,16 @@ abstract class HostileInputContract {
         long heapGrowth = usedHeapAfterGc() - heapBefore;
         int fivexx = statuses.entrySet().stream().filter(entry -> entry.getKey() >= 500)
                 .mapToInt(entry -> entry.getValue().get()).sum();
-        System.out.printf("HTTP fuzz on %s: seed %d, %d requests in %d s, statuses %s, 5xx %d, unanswered (client hung up) %d,"
+        System.out.printf("HTTP fuzz on %s: seed %d, %d requests over %d of %d operations in %d s, statuses %s, 5xx %d, unanswered (client hung up) %d,"
                         + " well-behaved cycles %d, acknowledged writes checked %d (missing %d), /metrics %d -> %d bytes,"
                         + " heap growth %d KiB, failures %d%n",
-                storeName(), SEED, REQUESTS, seconds, new TreeMap<>(statuses), fivexx, unanswered.get(), cycles,
+                storeName(), SEED, REQUESTS, perOperation.size(), fuzzer.operations().size(), seconds,
+                new TreeMap<>(statuses), fivexx, unanswered.get(), cycles,
                 acknowledged.size(), missing, metricsBefore, metrics.length(), heapGrowth / 1024, failures.size());
 
         assertThat(failures.first(20)).as("failures (seed %d)", SEED).isEmpty();
         assertThat(fivexx).as("5xx answers (seed %d)", SEED).isZero();
+        assertThat(perOperation.keySet()).as("operations exercised").containsExactlyInAnyOrderElementsOf(fuzzer.operations());
         assertThat(cycles).as("well-behaved cycles during the fuzz").isPositive();
         assertThat(metrics.length()).as("/metrics size").isLessThan(MAX_METRICS_BYTES);
         assertThat(heapGrowth).as("heap growth").isLessThan(MAX_HEAP_GROWTH_BYTES);
@@ -202,7 +206,7 @@ abstract class HostileInputContract {
     void thousandsOfHostileFramesGetErrorsAndNeverBreakTheGateway() throws Exception {
         Random random = new Random(SEED + 1);
         UUID watched = UUID.fromString(createAppointment(userTokens.get(0), "Watched").json().get("id").asText());
-        String holder = signUp("Holder").json().get("token").asText();
+        String holder = server.signUp("Holder").json().get("token").asText();
         Queue failures = new Queue();
         Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
         Map<Integer, AtomicInteger> closes = new ConcurrentHashMap<>();
@@ -268,8 +272,10 @@ abstract class HostileInputContract {
             pool.shutdown();
 
             System.out.printf("WebSocket fuzz on %s: seed %d, %d frames over %d connections, answers %s, closes %s,"
-                            + " well-behaved lock cycles seen %d, failures %d%n",
+                            + " frames dropped for slow or closed clients %.0f, well-behaved lock cycles seen %d,"
+                            + " failures %d%n",
                     storeName(), SEED, sent.get(), connections.get(), new TreeMap<>(answers), new TreeMap<>(closes),
+                    server.dependencies.meterRegistry().get("syncpoint.websocket.frames.dropped").counter().count(),
                     cycles, failures.size());
             assertThat(failures.first(20)).as("failures (seed %d)", SEED).isEmpty();
             assertThat(closes.keySet()).as("close codes (-1: dropped after a frame over 64 KiB)")
@@ -282,7 +288,7 @@ abstract class HostileInputContract {
 
     /** Creates, locks, saves, reads and releases appointments over and over; every step must succeed. */
     private int wellBehavedHttpClient(AtomicBoolean fuzzing, Queue failures) {
-        String token = signUp("Careful").json().get("token").asText();
+        String token = server.signUp("Careful").json().get("token").asText();
         int cycles = 0;
         while (fuzzing.get() || cycles == 0) {
             ApiClient.Response created = createAppointment(token, "Careful " + cycles);
@@ -608,13 +614,6 @@ abstract class HostileInputContract {
 
     private URI wsUri(String token) {
         return URI.create("ws://localhost:" + server.port() + "/api/v1/ws?token=" + token);
-    }
-
-    private ApiClient.Response signUp(String name) {
-        ApiClient.Response response = api.post("/api/v1/auth/signup", null, Map.of(
-                "email", "fuzz-" + UUID.randomUUID() + "@example.com", "name", name, "password", "long enough"));
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-        return response;
     }
 
     private ApiClient.Response createAppointment(String token, String title) {

@@ -36,9 +36,9 @@ final class HttpFuzzer {
     record Operation(String method, String path, List<JsonNode> parameters, JsonNode bodySchema) {
     }
 
-    /** A request to send; {@code raw} requests go over a plain socket, byte for byte. */
-    record FuzzRequest(String method, String target, Map<String, String> headers, byte[] body, boolean raw,
-                       boolean hangUp, String label) {
+    /** A request to send, made from {@code operation}; {@code raw} requests go over a plain socket, byte for byte. */
+    record FuzzRequest(Operation operation, String method, String target, Map<String, String> headers, byte[] body,
+                       boolean raw, boolean hangUp, String label) {
     }
 
     /** What the fuzzer may put where a token or an id goes: the valid ones it knows and anything else. */
@@ -116,17 +116,17 @@ final class HttpFuzzer {
         }
         int transport = random.nextInt(100);
         if (transport < 4) {
-            return rawWithBrokenHeader(method, target.toString(), headers, body);
+            return rawWithBrokenHeader(operation, method, target.toString(), headers, body);
         }
         if (transport < 8 && body != null && body.length > 2) {
-            return new FuzzRequest(method, target.toString(), headers, body, true, true, "truncated body");
+            return new FuzzRequest(operation, method, target.toString(), headers, body, true, true, "truncated body");
         }
         if (transport < 10) {
-            return new FuzzRequest(method, target.toString(), headers, body == null ? new byte[] {'{'} : body, true,
-                    false, "bad chunking");
+            return new FuzzRequest(operation, method, target.toString(), headers, body == null ? new byte[] {'{'} : body,
+                    true, false, "bad chunking");
         }
         boolean rawNeeded = !isToken(method) || !headers.values().stream().allMatch(HttpFuzzer::isSafeHeaderValue);
-        return new FuzzRequest(method, target.toString(), headers, body, rawNeeded, false, "generated");
+        return new FuzzRequest(operation, method, target.toString(), headers, body, rawNeeded, false, "generated");
     }
 
     private void authorize(Map<String, String> headers) {
@@ -323,7 +323,8 @@ final class HttpFuzzer {
         return body;
     }
 
-    private FuzzRequest rawWithBrokenHeader(String method, String target, Map<String, String> headers, byte[] body) {
+    private FuzzRequest rawWithBrokenHeader(Operation operation, String method, String target, Map<String, String> headers,
+                                            byte[] body) {
         Map<String, String> broken = new LinkedHashMap<>(headers);
         switch (random.nextInt(6)) {
             case 0:
@@ -345,7 +346,7 @@ final class HttpFuzzer {
                 broken.put("Transfer-Encoding", pick(new String[] {"gzip", "chunked, chunked", "identity", "xchunked"}));
                 break;
         }
-        return new FuzzRequest(method, target, broken, body, true, false, "broken header");
+        return new FuzzRequest(operation, method, target, broken, body, true, false, "broken header");
     }
 
     private JsonNode resolve(JsonNode node) {

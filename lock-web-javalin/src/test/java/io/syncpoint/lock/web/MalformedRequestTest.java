@@ -6,7 +6,6 @@ import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +113,7 @@ class MalformedRequestTest {
     @Test
     void aMalformedPercentEscapeInAPathParameterIsAProblem() {
         start();
-        String token = signUp();
+        String token = server.signUp();
         assertProblem(raw.exchange(request("GET", "/api/v1/appointments/%uD800/lock-status",
                 "Authorization: Bearer " + token + "\r\n")), 400, "validation_failed");
         assertProblem(raw.exchange(request("PUT", "/api/v1/users/%zz/role", "Content-Length: 0\r\n")), 400,
@@ -166,7 +165,7 @@ class MalformedRequestTest {
     @Test
     void aWebSocketUpgradeWithoutKeyIsAProblem() {
         start();
-        String token = signUp();
+        String token = server.signUp();
         RawHttpClient.Response response = raw.exchange("GET /api/v1/ws?token=" + token + " HTTP/1.1\r\n"
                 + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n");
         assertProblem(response, 400, "validation_failed");
@@ -199,13 +198,6 @@ class MalformedRequestTest {
 
     private int metricsSize() {
         return server.api().get("/api/v1/metrics", null).text().getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private String signUp() {
-        ApiClient.Response response = server.api().post("/api/v1/auth/signup", null, Map.of(
-                "email", "u-" + UUID.randomUUID() + "@example.com", "name", "U", "password", "long enough"));
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-        return response.json().get("token").asText();
     }
 
     private static String request(String method, String target, String headers) {

@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -40,7 +38,7 @@ class WebSocketUpgradeLimitsTest {
     @Test
     void aUserHoldsNoMoreSocketsThanAllowedAndGetsAProblemBeyond() {
         start(WebSocketSettings.defaults());
-        String token = signUp();
+        String token = server.signUp();
         int cap = WebSocketSettings.DEFAULT_MAX_CONNECTIONS_PER_USER;
         List<WsTestClient> clients = new ArrayList<>();
         for (int i = 0; i < cap; i++) {
@@ -53,7 +51,7 @@ class WebSocketUpgradeLimitsTest {
         assertThat(refused.header("Retry-After")).isNotBlank();
         assertThat(server.gateway.connectionCount()).isEqualTo(cap);
 
-        String otherUser = signUp();
+        String otherUser = server.signUp();
         open(otherUser).expectNothingBeforePong();
         clients.get(0).close();
         awaitTrue(() -> server.gateway.connectionCount() == cap);
@@ -63,7 +61,7 @@ class WebSocketUpgradeLimitsTest {
     @Test
     void racingUpgradesOfOneUserNeverExceedTheCap() throws Exception {
         start(WebSocketSettings.defaults().withMaxConnectionsPerUser(5));
-        String token = signUp();
+        String token = server.signUp();
         HttpClient http = HttpClient.newHttpClient();
         List<CompletableFuture<WebSocket>> attempts = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -87,7 +85,7 @@ class WebSocketUpgradeLimitsTest {
     @Test
     void aPageOfAForeignOriginIsRefusedBeforeTheUpgrade() {
         start(WebSocketSettings.defaults());
-        String token = signUp();
+        String token = server.signUp();
         for (String origin : new String[] {"https://evil.example.com", "null", "http://localhost:1", "file://"}) {
             RawHttpClient.Response response = server.raw().exchange(upgrade(token, "Origin: " + origin + "\r\n"));
             assertProblem(response, 403, "forbidden");
@@ -98,7 +96,7 @@ class WebSocketUpgradeLimitsTest {
     @Test
     void theServersOwnPagesAndClientsWithoutOriginMayUpgrade() {
         start(WebSocketSettings.defaults());
-        String token = signUp();
+        String token = server.signUp();
         String own = "http://localhost:" + server.port();
         assertThat(server.raw().exchange(upgrade(token, "Origin: " + own + "\r\n")).status()).isEqualTo(101);
         assertThat(server.raw().exchange(upgrade(token, "")).status()).isEqualTo(101);
@@ -107,7 +105,7 @@ class WebSocketUpgradeLimitsTest {
     @Test
     void configuredOriginsMayUpgrade() {
         start(WebSocketSettings.defaults().withAllowedOrigins(List.of("https://app.example.com")));
-        String token = signUp();
+        String token = server.signUp();
         assertThat(server.raw().exchange(upgrade(token, "Origin: https://app.example.com\r\n")).status())
                 .isEqualTo(101);
         assertProblem(server.raw().exchange(upgrade(token, "Origin: https://app.example.com.evil.net\r\n")),
@@ -128,13 +126,6 @@ class WebSocketUpgradeLimitsTest {
         return "GET /api/v1/ws?token=" + token + " HTTP/1.1\r\nHost: localhost:" + server.port() + "\r\n"
                 + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: " + KEY + "\r\n" + headers + "\r\n";
-    }
-
-    private String signUp() {
-        ApiClient.Response response = server.api().post("/api/v1/auth/signup", null, Map.of(
-                "email", "u-" + UUID.randomUUID() + "@example.com", "name", "U", "password", "long enough"));
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-        return response.json().get("token").asText();
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
