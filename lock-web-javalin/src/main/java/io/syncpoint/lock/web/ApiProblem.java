@@ -64,7 +64,7 @@ public final class ApiProblem extends RuntimeException {
                 return new ApiProblem(414, "uri_too_long", "URI too long", "The request URI is too long.");
             case 417:
                 return new ApiProblem(417, "expectation_failed", "Expectation failed",
-                        "The server meets no Expect header but Expect: 100-continue.");
+                        "Only Expect: 100-continue is supported.");
             case 426:
                 return new ApiProblem(426, "upgrade_required", "Upgrade required",
                         "This server speaks HTTP/1.1; HTTP/2 without TLS is not offered.");

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Runs before every matched route: checks the bearer token and the route's {@link Access}, and
- * charges the caller's rate limit (requests no route matches are charged to their address). The actor is taken from the token only, never from the request.
+ * charges the caller's rate limit (requests no route matches are charged to their address). The
+ * actor is taken from the token only, never from the request.
  */
 final class Authentication {
     private static final String ACTOR = "syncpoint.actor";

@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Request;
  * sockets only; no page may frame it; browsers take content types as given; no URL leaks as a referrer.
  */
 final class SecurityHeaders implements HttpConfiguration.Customizer {
-    static final String CONTENT_SECURITY_POLICY = String.join("; ",
+    private static final String CONTENT_SECURITY_POLICY = String.join("; ",
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",

@@ -44,6 +44,8 @@ class WebSocketUpgradeLimitsTest {
         for (int i = 0; i < cap; i++) {
             clients.add(open(token));
         }
+        // The client sees its socket open a moment before the server has counted it.
+        awaitTrue(() -> server.gateway.connectionCount() == cap);
 
         RawHttpClient.Response refused = server.raw().exchange(upgrade(token, ""));
         assertProblem(refused, 429, "rate_limited");
