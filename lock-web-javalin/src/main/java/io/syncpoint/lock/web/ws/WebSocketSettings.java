@@ -81,13 +81,6 @@ public record WebSocketSettings(
                 idleTimeout, maxConnectionsPerUser, origins);
     }
 
-    /** Client frames per connection: sustained rate, burst, and refused frames tolerated per minute. */
-    public WebSocketSettings withFrameLimits(int perSecond, int burst, int violations) {
-        return new WebSocketSettings(maxFrameBytes, maxSubscriptions, outboundQueueCapacity, perSecond, burst,
-                violations, cursorThrottle, cursorIdleTimeout, cursorSweepInterval, pingInterval, idleTimeout,
-                maxConnectionsPerUser, allowedOrigins);
-    }
-
     private static void positive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive");
