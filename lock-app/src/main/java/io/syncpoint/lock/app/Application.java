@@ -101,7 +101,9 @@ public final class Application implements AutoCloseable {
                         config.signInsPerAccountPerMinute(), config.signInsPerAddressPerMinute()),
                 WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
         WebSocketGateway gateway = new WebSocketGateway(accounts, locks, stores.eventSubscriptions(),
-                stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
+                stores.eventPublisher(), registry, clock, WebSocketSettings.defaults()
+                        .withAllowedOrigins(config.corsOrigins())
+                        .withMaxConnectionsPerUser(config.webSocketConnectionsPerUser()));
         gateway.start();
         WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, stores.health(),
                 locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));

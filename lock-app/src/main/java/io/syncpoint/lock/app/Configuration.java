@@ -1,6 +1,7 @@
 package io.syncpoint.lock.app;
 
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +35,8 @@ public record Configuration(
         long lockAttemptsPerMinute,
         long signInsPerAccountPerMinute,
         long signInsPerAddressPerMinute,
-        boolean metricsPublic) {
+        boolean metricsPublic,
+        int webSocketConnectionsPerUser) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
@@ -111,8 +113,10 @@ public record Configuration(
         long signInsPerAccount = read.number("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", 5, 1, 10_000_000);
         long signInsPerAddress = read.number("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", 20, 1, 10_000_000);
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
+        int socketsPerUser = (int) read.number("LOCK_WS_MAX_CONNECTIONS_PER_USER",
+                WebSocketSettings.DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 10_000);
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic);
+                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser);
     }
 
     private static void checkAdmin(Admin admin) {

@@ -26,6 +26,7 @@ class ConfigurationTest {
         assertThat(config.metricsPublic()).isTrue();
         assertThat(config.signInsPerAccountPerMinute()).isEqualTo(5);
         assertThat(config.signInsPerAddressPerMinute()).isEqualTo(20);
+        assertThat(config.webSocketConnectionsPerUser()).isEqualTo(20);
     }
 
     @Test
@@ -48,7 +49,8 @@ class ConfigurationTest {
                 Map.entry("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", "10"),
                 Map.entry("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "3"),
                 Map.entry("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "12"),
-                Map.entry("LOCK_METRICS_PUBLIC", "false")));
+                Map.entry("LOCK_METRICS_PUBLIC", "false"),
+                Map.entry("LOCK_WS_MAX_CONNECTIONS_PER_USER", "5")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
         assertThat(config.jwtSecret()).contains(SECRET);
@@ -63,6 +65,7 @@ class ConfigurationTest {
         assertThat(config.signInsPerAccountPerMinute()).isEqualTo(3);
         assertThat(config.signInsPerAddressPerMinute()).isEqualTo(12);
         assertThat(config.metricsPublic()).isFalse();
+        assertThat(config.webSocketConnectionsPerUser()).isEqualTo(5);
         assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
     }
 
@@ -109,6 +112,7 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_RATE_LIMIT_PER_MINUTE", "0"), "LOCK_RATE_LIMIT_PER_MINUTE");
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "0"), "LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE");
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "x"), "LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE");
+        assertRefused(Map.of("LOCK_WS_MAX_CONNECTIONS_PER_USER", "0"), "LOCK_WS_MAX_CONNECTIONS_PER_USER");
     }
 
     @Test

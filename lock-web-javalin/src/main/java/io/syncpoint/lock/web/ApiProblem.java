@@ -62,8 +62,17 @@ public final class ApiProblem extends RuntimeException {
                 return new ApiProblem(413, "payload_too_large", "Payload too large", "The request body is too large.");
             case 414:
                 return new ApiProblem(414, "uri_too_long", "URI too long", "The request URI is too long.");
+            case 417:
+                return new ApiProblem(417, "expectation_failed", "Expectation failed",
+                        "Only Expect: 100-continue is supported.");
+            case 426:
+                return new ApiProblem(426, "upgrade_required", "Upgrade required",
+                        "This server speaks HTTP/1.1; HTTP/2 without TLS is not offered.");
             case 431:
                 return new ApiProblem(431, "headers_too_large", "Headers too large", "The request headers are too large.");
+            case 505:
+                return new ApiProblem(505, "http_version_not_supported", "HTTP version not supported",
+                        "Use HTTP/1.1 (or HTTP/1.0).");
             default:
                 return status >= 500
                         ? new ApiProblem(status, "internal_error", "Internal error", "The server failed to answer this request.")

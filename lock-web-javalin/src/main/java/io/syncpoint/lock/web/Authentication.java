@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Runs before every matched route: checks the bearer token and the route's {@link Access}, and
- * charges the caller's rate limit. The caller is the account the token names, as stored now (its
- * current role, name and email), never anything the request says.
+ * charges the caller's rate limit (requests no route matches are charged to their address). The
+ * caller is the account the token names, as stored now (its current role, name and email), never
+ * anything the request says.
  */
 final class Authentication {
     private static final String ACTOR = "syncpoint.actor";
@@ -26,7 +27,7 @@ final class Authentication {
     void check(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.isEmpty() || roles.contains(Access.ANYONE)) {
-            rateLimiter.chargeRequest("address:" + ctx.ip());
+            rateLimiter.chargeRequest(addressOf(ctx));
             return;
         }
         Actor actor = callers.authenticate(bearerToken(ctx))
@@ -38,6 +39,11 @@ final class Authentication {
         ctx.attribute(ACTOR, actor);
     }
 
+    /** A request no route matched still costs its address a request, so a flood of them is refused too. */
+    void chargeUnmatched(Context ctx) {
+        rateLimiter.chargeRequest(addressOf(ctx));
+    }
+
     /** The caller of a route that requires a token; set by {@link #check}. */
     static Actor actor(Context ctx) {
         Actor actor = ctx.attribute(ACTOR);
@@ -45,6 +51,10 @@ final class Authentication {
             throw new IllegalStateException("route " + ctx.path() + " reads the actor but is not protected");
         }
         return actor;
+    }
+
+    private static String addressOf(Context ctx) {
+        return "address:" + ctx.ip();
     }
 
     private static String bearerToken(Context ctx) {

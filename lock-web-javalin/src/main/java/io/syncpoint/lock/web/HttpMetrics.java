@@ -7,13 +7,19 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * The API's meters: request latency by route template (never the raw path, which would make one
  * series per appointment), lock outcomes by operation and result, and the live lease count.
+ * Every tag takes its value from a fixed set, so no request, however invented, adds a series.
  */
 final class HttpMetrics {
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS");
+    private static final String OTHER = "other";
+
     private final MeterRegistry registry;
 
     HttpMetrics(MeterRegistry registry, LongSupplier activeLeases) {
@@ -26,7 +32,7 @@ final class HttpMetrics {
     void recordRequest(Context ctx, Float millis) {
         Timer.builder("http.server.requests")
                 .description("HTTP request latency by route")
-                .tag("method", ctx.method().name())
+                .tag("method", methodOf(ctx))
                 .tag("route", routeOf(ctx))
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .register(registry)
@@ -43,8 +49,14 @@ final class HttpMetrics {
                 .increment();
     }
 
+    private static String methodOf(Context ctx) {
+        String method = ctx.method().name();
+        return KNOWN_METHODS.contains(method) ? method : OTHER;
+    }
+
+    /** A route template; requests no route matched (unknown paths, static files) share one bucket. */
     private static String routeOf(Context ctx) {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        return endpoint == null ? "unmatched" : endpoint.path;
+        return endpoint == null ? OTHER : endpoint.path;
     }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
@@ -40,10 +41,13 @@ final class OperationsRoutes {
         this.responses = responses;
     }
 
+    /** Under the API's base and at the root, where probes and Prometheus look by default. */
     void register(RoutesConfig routes) {
-        routes.get(WebServer.BASE + "/health", this::health, Access.ANYONE);
-        routes.get(WebServer.BASE + "/metrics", this::metrics, metricsPublic ? Access.ANYONE : Access.ADMIN);
-        routes.get(WebServer.BASE + "/openapi.json", this::openApi, Access.ANYONE);
+        for (String base : List.of(WebServer.BASE, "")) {
+            routes.get(base + "/health", this::health, Access.ANYONE);
+            routes.get(base + "/metrics", this::metrics, metricsPublic ? Access.ANYONE : Access.ADMIN);
+            routes.get(base + "/openapi.json", this::openApi, Access.ANYONE);
+        }
     }
 
     private void health(Context ctx) {

@@ -10,8 +10,9 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error answers (a URI it cannot decode, one too long, headers too large) as problem+json
- * instead of an HTML page, so that every error of the server has the same shape.
+ * Jetty's own error answers (a URI it cannot decode, one too long, headers too large, an unknown
+ * {@code Expect}, an HTTP version it does not speak) as problem+json instead of an HTML page or an
+ * empty body, whatever the method, so that every error of the server has the same shape.
  */
 final class ProblemErrorHandler extends ErrorHandler {
     private final Responses responses;
@@ -19,6 +20,12 @@ final class ProblemErrorHandler extends ErrorHandler {
     ProblemErrorHandler(Responses responses) {
         this.responses = responses;
         setShowStacks(false);
+    }
+
+    /** Jetty writes error bodies for GET, POST and HEAD only; every method of this API gets its problem. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
     }
 
     @Override

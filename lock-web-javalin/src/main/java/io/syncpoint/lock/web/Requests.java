@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 final class Requests {
     private static final Pattern ETAG = Pattern.compile("^(?:W/)?\"(\\d{1,18})\"$");
     private static final Pattern DIGITS = Pattern.compile("^\\d{1,18}$");
+    private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
@@ -56,6 +57,16 @@ final class Requests {
     static ApiProblem payloadTooLarge(long limit) {
         return new ApiProblem(413, "payload_too_large", "Payload too large",
                 "The request body exceeds " + limit + " bytes.");
+    }
+
+    /**
+     * A {@code %} must start a two-digit hex escape; Jetty lets other forms through, and decoding them
+     * while matching path parameters would otherwise fail as if it were the server's fault.
+     */
+    static void requireWellFormedPath(Context ctx) {
+        if (MALFORMED_ESCAPE.matcher(ctx.req().getRequestURI()).find()) {
+            throw ApiProblem.invalid("path", "has a malformed percent-escape");
+        }
     }
 
     static UUID pathId(Context ctx, String name) {

@@ -93,6 +93,7 @@ public final class WebServer {
             server.setStopTimeout(10_000);
             server.setErrorHandler(new ProblemErrorHandler(responses));
         });
+        config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new SecurityHeaders()));
         config.staticFiles.add("/public", Location.CLASSPATH);
         config.requestLogger.http(metrics::recordRequest);
         if (!settings.corsOrigins().isEmpty()) {
@@ -107,8 +108,9 @@ public final class WebServer {
             }));
         }
 
-        new ProblemHandlers(responses, settings.maxBodyBytes()).register(config.routes);
+        new ProblemHandlers(responses, settings.maxBodyBytes(), authentication::chargeUnmatched).register(config.routes);
         config.routes.before(ctx -> {
+            Requests.requireWellFormedPath(ctx);
             long length = ctx.req().getContentLengthLong();
             if (length > settings.maxBodyBytes()) {
                 throw Requests.payloadTooLarge(settings.maxBodyBytes());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,10 +52,35 @@ class OpenApiDocumentTest {
         }
     }
 
+    @Test
+    void theOperationsEndpointsAnswerAtTheRootAsUnderTheApiBase() {
+        WebServer server = new WebServer(new InMemoryBackend().dependencies(WebSettings.defaults(0)));
+        ApiClient api = new ApiClient(server.start());
+        try {
+            for (String endpoint : List.of("/health", "/metrics", "/openapi.json")) {
+                ApiClient.Response atRoot = api.get(endpoint, null);
+                ApiClient.Response underBase = api.get("/api/v1" + endpoint, null);
+                assertThat(atRoot.status()).as(endpoint).isEqualTo(200);
+                assertThat(atRoot.contentType()).as(endpoint).isEqualTo(underBase.contentType());
+            }
+            assertThat(api.get("/health", null).json().get("status").asText()).isEqualTo("up");
+            assertThat(api.get("/metrics", null).text()).contains("http_server_requests");
+            assertThat(api.get("/openapi.json", null).json().get("paths").has("/health")).isTrue();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** Path items that are a {@code $ref} to another path item (the root aliases) count with its methods. */
     private static Set<String> documentedRoutes(JsonNode document) {
         Set<String> routes = new TreeSet<>();
         for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
-            path.getValue().fieldNames().forEachRemaining(method -> routes.add(method.toUpperCase() + " " + path.getKey()));
+            JsonNode item = path.getValue();
+            if (item.has("$ref")) {
+                item = document.at(item.get("$ref").asText().substring(1));
+                assertThat(item.isObject()).as("target of %s", path.getKey()).isTrue();
+            }
+            item.fieldNames().forEachRemaining(method -> routes.add(method.toUpperCase() + " " + path.getKey()));
         }
         return routes;
     }

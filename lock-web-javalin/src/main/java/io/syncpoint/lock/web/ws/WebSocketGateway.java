@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL, from every node), snapshots on subscribe, collaborative cursors, and the limits that
  * keep one misbehaving client from hurting the others.
  *
- * <p>Identity comes from the {@code token} query parameter, checked before the upgrade. Events are
+ * <p>Identity comes from the {@code token} query parameter, checked before the upgrade together with
+ * the handshake, the page's {@code Origin} and the user's number of open sockets. Events are
  * handed to each client's bounded outbox and never wait for a socket.
  */
 public final class WebSocketGateway implements AutoCloseable {
@@ -53,6 +54,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
     private static final String ACTOR = "syncpoint.ws.actor";
     private static final String METRIC_PREFIX = "syncpoint.websocket.";
+    private static final long CONNECTION_RETRY_AFTER_SECONDS = 30;
 
     private final Authenticate callers;
     private final GetLockStatus lockStatus;
@@ -65,6 +67,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private final CursorBoard cursors = new CursorBoard();
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> socketsPerUser = new ConcurrentHashMap<>();
     private final Counter framesIn;
     private final Counter framesOut;
     private final Counter framesDropped;
@@ -103,9 +106,9 @@ public final class WebSocketGateway implements AutoCloseable {
             factory.setMaxBinaryMessageSize(settings.maxFrameBytes());
             factory.setIdleTimeout(settings.idleTimeout());
         });
-        config.routes.wsBeforeUpgrade(PATH, this::authorize);
+        config.routes.wsBeforeUpgrade(PATH, this::admit);
         config.routes.wsBeforeUpgrade(APPOINTMENT_PATH, ctx -> {
-            if (authorize(ctx) && appointmentIdOf(ctx.pathParam("id")).isEmpty()) {
+            if (admit(ctx) && appointmentIdOf(ctx.pathParam("id")).isEmpty()) {
                 refuse(ctx, 400, "validation_failed", "Invalid request", "id: must be a UUID");
             }
         });
@@ -139,6 +142,33 @@ public final class WebSocketGateway implements AutoCloseable {
 
     private int subscriptionCount() {
         return connections.values().stream().mapToInt(Connection::subscriptionCount).sum();
+    }
+
+    /**
+     * Everything an upgrade must pass, cheapest first: a well-formed handshake, an allowed page origin,
+     * a valid token, and a free place among the user's sockets.
+     */
+    private boolean admit(Context ctx) {
+        Optional<String> malformed = HandshakeChecks.malformedHandshake(ctx);
+        if (malformed.isPresent()) {
+            refuse(ctx, 400, "validation_failed", "Invalid request", malformed.get());
+            return false;
+        }
+        if (!HandshakeChecks.originAllowed(ctx, settings.allowedOrigins())) {
+            refuse(ctx, 403, "forbidden", "Forbidden", "Pages of this origin may not open a socket on this server.");
+            return false;
+        }
+        if (!authorize(ctx)) {
+            return false;
+        }
+        Actor actor = ctx.attribute(ACTOR);
+        if (socketsPerUser.getOrDefault(actor.userId(), 0) >= settings.maxConnectionsPerUser()) {
+            ctx.header("Retry-After", Long.toString(CONNECTION_RETRY_AFTER_SECONDS));
+            refuse(ctx, 429, "rate_limited", "Too many connections", "A user may hold at most "
+                    + settings.maxConnectionsPerUser() + " WebSocket connections at once; close one first.");
+            return false;
+        }
+        return true;
     }
 
     private boolean authorize(Context ctx) {
@@ -186,6 +216,11 @@ public final class WebSocketGateway implements AutoCloseable {
 
     private void onConnect(WsConnectContext ctx) {
         Actor actor = ctx.attribute(ACTOR);
+        if (!claimSocket(actor.userId())) {
+            // Upgrades racing past the check before the upgrade are closed here; the cap holds either way.
+            ctx.closeSession(StatusCode.POLICY_VIOLATION, "too many connections for this user");
+            return;
+        }
         Connection connection = new Connection(ctx, actor,
                 new Outbox(ctx.session, settings.outboundQueueCapacity(), framesOut, framesDropped),
                 bucket(settings.frameBurst(), settings.framesPerSecond(), Duration.ofSeconds(1)),
@@ -196,6 +231,24 @@ public final class WebSocketGateway implements AutoCloseable {
         if (pathId != null) {
             appointmentIdOf(pathId).ifPresent(id -> guarded(connection, () -> subscribe(connection, id)));
         }
+    }
+
+    /** Counts one more socket for the user; false when the user already holds as many as allowed. */
+    private boolean claimSocket(UUID userId) {
+        boolean[] claimed = {false};
+        socketsPerUser.compute(userId, (id, open) -> {
+            int count = open == null ? 0 : open;
+            if (count >= settings.maxConnectionsPerUser()) {
+                return open;
+            }
+            claimed[0] = true;
+            return count + 1;
+        });
+        return claimed[0];
+    }
+
+    private void releaseSocket(UUID userId) {
+        socketsPerUser.computeIfPresent(userId, (id, open) -> open <= 1 ? null : open - 1);
     }
 
     private Bucket bucket(long capacity, long refill, Duration period) {
@@ -349,6 +402,7 @@ public final class WebSocketGateway implements AutoCloseable {
         if (connection == null) {
             return;
         }
+        releaseSocket(connection.userId());
         connection.context().disableAutomaticPings();
         for (UUID appointmentId : connection.subscribedAppointments()) {
             leave(connection, appointmentId);

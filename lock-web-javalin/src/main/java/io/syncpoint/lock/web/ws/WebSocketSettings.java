@@ -1,6 +1,7 @@
 package io.syncpoint.lock.web.ws;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Limits and timings of the WebSocket gateway.
@@ -16,6 +17,9 @@ import java.time.Duration;
  * @param cursorSweepInterval     how often idle cursors are looked for
  * @param pingInterval            how often the server pings each client
  * @param idleTimeout             a connection silent for this long (not even a pong) is closed
+ * @param maxConnectionsPerUser   sockets one user may hold open at once on this node; more are refused before the upgrade
+ * @param allowedOrigins          browser origins, besides the server's own, whose pages may open a socket
+ *                                ({@code *}: any); requests without {@code Origin} come from no browser and pass
  */
 public record WebSocketSettings(
         int maxFrameBytes,
@@ -28,7 +32,11 @@ public record WebSocketSettings(
         Duration cursorIdleTimeout,
         Duration cursorSweepInterval,
         Duration pingInterval,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxConnectionsPerUser,
+        List<String> allowedOrigins) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
 
     public WebSocketSettings {
         positive("maxFrameBytes", maxFrameBytes);
@@ -42,6 +50,8 @@ public record WebSocketSettings(
         positive("cursorSweepInterval", cursorSweepInterval);
         positive("pingInterval", pingInterval);
         positive("idleTimeout", idleTimeout);
+        positive("maxConnectionsPerUser", maxConnectionsPerUser);
+        allowedOrigins = List.copyOf(allowedOrigins);
         if (idleTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("idleTimeout must be longer than pingInterval");
         }
@@ -50,13 +60,25 @@ public record WebSocketSettings(
     public static WebSocketSettings defaults() {
         return new WebSocketSettings(4096, 50, 256, 20, 60, 20,
                 Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(1),
-                Duration.ofSeconds(25), Duration.ofSeconds(60));
+                Duration.ofSeconds(25), Duration.ofSeconds(60), DEFAULT_MAX_CONNECTIONS_PER_USER, List.of());
     }
 
     public WebSocketSettings withCursorSweepInterval(Duration interval) {
         return new WebSocketSettings(maxFrameBytes, maxSubscriptions, outboundQueueCapacity, framesPerSecond,
                 frameBurst, toleratedViolations, cursorThrottle, cursorIdleTimeout, interval, pingInterval,
-                idleTimeout);
+                idleTimeout, maxConnectionsPerUser, allowedOrigins);
+    }
+
+    public WebSocketSettings withMaxConnectionsPerUser(int max) {
+        return new WebSocketSettings(maxFrameBytes, maxSubscriptions, outboundQueueCapacity, framesPerSecond,
+                frameBurst, toleratedViolations, cursorThrottle, cursorIdleTimeout, cursorSweepInterval, pingInterval,
+                idleTimeout, max, allowedOrigins);
+    }
+
+    public WebSocketSettings withAllowedOrigins(List<String> origins) {
+        return new WebSocketSettings(maxFrameBytes, maxSubscriptions, outboundQueueCapacity, framesPerSecond,
+                frameBurst, toleratedViolations, cursorThrottle, cursorIdleTimeout, cursorSweepInterval, pingInterval,
+                idleTimeout, maxConnectionsPerUser, origins);
     }
 
     private static void positive(String name, int value) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,21 @@ public final class WsTestClient implements AutoCloseable {
 
     public void send(String frame) {
         socket.sendText(frame, true).join();
+    }
+
+    public void sendBinary(byte[] frame) {
+        socket.sendBinary(ByteBuffer.wrap(frame), true).join();
+    }
+
+    /** True once the connection has ended, with a close frame or without one. */
+    public boolean isClosed() {
+        return closeCode.isDone();
+    }
+
+    /** The close code, once the connection is closed; empty while it is open or when it ended without one. */
+    public OptionalInt closeCodeIfClosed() {
+        Integer code = closeCode.isDone() && !closeCode.isCompletedExceptionally() ? closeCode.join() : null;
+        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
     }
 
     public void subscribe(UUID appointmentId) {
