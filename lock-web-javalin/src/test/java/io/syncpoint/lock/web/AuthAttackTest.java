@@ -48,11 +48,9 @@ class AuthAttackTest {
     private final Map<Store, Node> nodes = new EnumMap<>(Store.class);
 
     /** A server over one store, its gateway registered as in production. */
-    private record Node(TestBackend backend, WebDependencies dependencies, WebSocketGateway gateway, WebServer server,
-                        ApiClient api, int port) {
+    private record Node(TestBackend backend, FullServer server) {
         void stop() {
-            gateway.close();
-            server.stop();
+            server.close();
             backend.close();
         }
     }
@@ -64,15 +62,10 @@ class AuthAttackTest {
     void startServers() {
         for (Store store : Store.values()) {
             TestBackend backend = store == Store.IN_MEMORY ? new InMemoryBackend() : new PostgresBackendForTests();
-            WebDependencies dependencies = backend.dependencies(WebSettings.defaults(0)
-                    .withRateLimits(new WebSettings.RateLimits(100_000, 100_000, 100_000, 100_000)));
-            WebSocketGateway gateway = new WebSocketGateway(dependencies.accounts(), dependencies.locks(),
-                    backend.events(), backend.eventPublisher(), dependencies.meterRegistry(), dependencies.clock(),
+            FullServer server = new FullServer(backend, WebSettings.defaults(0)
+                    .withRateLimits(new WebSettings.RateLimits(100_000, 100_000, 100_000, 100_000)),
                     WebSocketSettings.defaults());
-            gateway.start();
-            WebServer server = new WebServer(dependencies.withExtension(gateway::register));
-            int port = server.start();
-            nodes.put(store, new Node(backend, dependencies, gateway, server, new ApiClient(port), port));
+            nodes.put(store, new Node(backend, server));
         }
     }
 
@@ -271,7 +264,7 @@ class AuthAttackTest {
     void aWebSocketUpgradeWithoutATokenIsRefused(Store store) {
         assertThat(handshakeStatus(store, WebSocketGateway.PATH)).isEqualTo(401);
         assertThat(handshakeStatus(store, "/api/v1/appointments/" + UUID.randomUUID() + "/updates")).isEqualTo(401);
-        assertThat(nodes.get(store).gateway().connectionCount()).isZero();
+        assertThat(nodes.get(store).server().gateway.connectionCount()).isZero();
     }
 
     @ParameterizedTest
@@ -298,7 +291,7 @@ class AuthAttackTest {
         User bob = signUp(store, "Bob");
         String watched = appointment(store, bob);
         String other = appointment(store, bob);
-        try (WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + nodes.get(store).port()
+        try (WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + nodes.get(store).server().port()
                 + WebSocketGateway.PATH + "?token=" + alice.token()))) {
             viewer.subscribeAndAwaitSnapshot(UUID.fromString(watched));
 
@@ -319,7 +312,7 @@ class AuthAttackTest {
     private static final Duration ACCOUNT_MEMORY = io.syncpoint.lock.core.service.AccountService.ACCOUNT_FRESHNESS;
 
     private ApiClient api(Store store) {
-        return nodes.get(store).api();
+        return nodes.get(store).server().api();
     }
 
     private TestBackend backend(Store store) {
@@ -327,7 +320,7 @@ class AuthAttackTest {
     }
 
     private Instant clockOf(Store store) {
-        return nodes.get(store).dependencies().clock().instant();
+        return nodes.get(store).server().dependencies.clock().instant();
     }
 
     private User signUp(Store store, String name) {
@@ -383,7 +376,7 @@ class AuthAttackTest {
 
     private int handshakeStatus(Store store, String pathAndQuery) {
         Throwable failure = catchThrowable(() -> HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://localhost:" + nodes.get(store).port() + pathAndQuery),
+                .buildAsync(URI.create("ws://localhost:" + nodes.get(store).server().port() + pathAndQuery),
                         new WebSocket.Listener() {
                         }).join());
         assertThat(failure).isInstanceOf(CompletionException.class);

@@ -19,7 +19,7 @@ final class FullServer implements AutoCloseable {
 
     FullServer(TestBackend backend, WebSettings settings, WebSocketSettings webSocketSettings) {
         WebDependencies http = backend.dependencies(settings);
-        gateway = new WebSocketGateway(http.tokens(), http.locks(), backend.events(), backend.eventPublisher(),
+        gateway = new WebSocketGateway(http.accounts(), http.locks(), backend.events(), backend.eventPublisher(),
                 http.meterRegistry(), http.clock(), webSocketSettings);
         gateway.start();
         dependencies = http.withExtension(gateway::register);
