@@ -1,0 +1,208 @@
+package io.syncpoint.lock.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The appointment page in real browsers against the real server: Alice, Bob and the admin each in their
+ * own headless Chromium, seeing one another's locks, saves and cursors live.
+ */
+class AppointmentPageBrowserTest {
+    private static final List<String> FIELDS = List.of("title", "startsAt", "endsAt", "location", "status",
+            "attendees", "description");
+    private static BrowserFixture ui;
+    private static Browser alice;
+    private static Browser bob;
+    private static Browser admin;
+
+    @BeforeAll
+    static void startServerAndBrowsers() {
+        ui = BrowserFixture.start(AppointmentPageBrowserTest.class, Map.of());
+        alice = ui.alice();
+        bob = ui.bob();
+        admin = ui.admin();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (ui != null) {
+            ui.close();
+        }
+    }
+
+    @AfterEach
+    void noBrowserLoggedAnError() {
+        ui.assertNoConsoleErrors();
+    }
+
+    @Test
+    void anEditShowsLiveOnAnotherViewersPageAndItsSaveAndCancelToo() {
+        String id = ui.createAppointment("Budget review");
+        alice.openAppointment(id, "Budget review");
+        bob.openAppointment(id, "Budget review");
+
+        alice.click("edit");
+        alice.waitUntil("Alice edits", d -> alice.clickable("save") && alice.fieldEnabled("title"));
+        bob.waitUntil("Bob sees Alice editing", d -> "other".equals(bob.lockState())
+                && bob.text("lock-text").equals("Alice Example is editing."));
+        String countdown = bob.text("lock-countdown");
+        assertThat(countdown).matches("Lock expires in [45]:\\d\\d\\.");
+        bob.waitUntil("the countdown ticks", d -> !bob.text("lock-countdown").equals(countdown));
+        assertThat(FIELDS).noneMatch(bob::fieldEnabled);
+        assertThat(bob.clickable("edit")).isFalse();
+        alice.screenshot("editing");
+        bob.screenshot("sees-alice-editing");
+
+        alice.replace("title", "Budget review (moved)");
+        alice.replace("location", "Room 9");
+        alice.click("save");
+        bob.waitUntil("Bob sees the saved values", d -> "Budget review (moved)".equals(bob.field("title"))
+                && "free".equals(bob.lockState()));
+        assertThat(bob.field("location")).isEqualTo("Room 9");
+        assertThat(bob.text("detail-version")).startsWith("version 2 ");
+        alice.waitUntil("Alice's lock is released after saving", d -> "free".equals(alice.lockState()));
+        bob.screenshot("sees-saved-values");
+
+        alice.click("edit");
+        bob.waitUntil("Bob sees Alice editing again", d -> "other".equals(bob.lockState()));
+        alice.type("title", " and discarded");
+        alice.click("cancel-edit");
+        alice.waitUntil("Alice's typing is discarded", d -> "free".equals(alice.lockState())
+                && "Budget review (moved)".equals(alice.field("title")));
+        bob.waitUntil("Bob may edit once Alice cancels", d -> "free".equals(bob.lockState()) && bob.clickable("edit"));
+        bob.click("edit");
+        bob.waitUntil("Bob edits", d -> bob.clickable("save") && bob.fieldEnabled("title"));
+        bob.screenshot("edits-after-alice-cancelled");
+        bob.click("cancel-edit");
+        bob.waitUntil("Bob released", d -> "free".equals(bob.lockState()));
+
+        bob.click("tab-history");
+        bob.waitUntil("the history lists three leases", d -> bob.js(
+                "return document.querySelectorAll('#history-rows tr').length;").equals(6L));
+        String history = bob.text("history-rows");
+        assertThat(history).contains("Alice Example", "Bob Example", "acquired", "released");
+        bob.screenshot("history");
+        bob.click("tab-stats");
+        bob.waitUntil("the statistics count three leases by two editors", d -> statistic(bob, "Leases acquired").equals("3")
+                && statistic(bob, "Released").equals("3") && statistic(bob, "Different editors").equals("2"));
+        bob.screenshot("statistics");
+        bob.click("tab-details");
+    }
+
+    @Test
+    void whenBothPressEditAtOnceExactlyOneEditsAndTheOtherIsToldWho() {
+        String id = ui.createAppointment("Offsite");
+        alice.openAppointment(id, "Offsite");
+        bob.openAppointment(id, "Offsite");
+
+        alice.click("edit");
+        bob.click("edit");
+        alice.waitUntil("Alice settles", d -> !"free".equals(alice.lockState()) && !alice.text("edit").contains("Acquiring"));
+        bob.waitUntil("Bob settles", d -> !"free".equals(bob.lockState()) && !bob.text("edit").contains("Acquiring"));
+        boolean aliceWon = alice.clickable("save");
+        Browser winner = aliceWon ? alice : bob;
+        Browser loser = aliceWon ? bob : alice;
+        String winnerName = aliceWon ? "Alice Example" : "Bob Example";
+        assertThat(loser.clickable("save")).isFalse();
+        assertThat(loser.fieldEnabled("title")).isFalse();
+        loser.waitUntil("the other is told who edits", d -> loser.text("lock-text").equals(winnerName + " is editing."));
+        if (loser.visible("alert-banner")) {
+            assertThat(loser.text("alert-text")).startsWith(winnerName + " is editing this appointment until ");
+        }
+        loser.screenshot("told-who-edits");
+        winner.click("cancel-edit");
+        loser.waitUntil("the lock frees", d -> "free".equals(loser.lockState()));
+    }
+
+    @Test
+    void anAdminTakeoverTellsTheEditorAtOnceWhoKeepsTheDraftAndCanReapplyIt() {
+        String id = ui.createAppointment("Vendor visit");
+        alice.openAppointment(id, "Vendor visit");
+        admin.openAppointment(id, "Vendor visit");
+        alice.click("edit");
+        alice.waitUntil("Alice edits", d -> alice.fieldEnabled("description"));
+        alice.type("description", "Bring the signed contract.");
+        admin.waitUntil("the admin sees Alice editing", d -> admin.clickable("takeover"));
+
+        admin.click("takeover");
+        admin.waitUntil("the confirmation", ExpectedConditions.alertIsPresent()).accept();
+        alice.waitUntil("Alice is told at once", d -> alice.visible("alert-banner")
+                && alice.text("alert-text").contains("Ada Admin (administrator) took control"));
+        assertThat(alice.fieldEnabled("description")).isFalse();
+        assertThat(alice.field("description")).isEqualTo("Bring the signed contract.");
+        alice.screenshot("taken-over-draft-kept");
+        admin.waitUntil("the admin edits", d -> admin.clickable("save"));
+        admin.click("cancel-edit");
+
+        alice.waitUntil("the lock frees", d -> "free".equals(alice.lockState()) && alice.clickable("edit"));
+        alice.click("edit");
+        alice.waitUntil("Alice edits again with her draft", d -> alice.clickable("save"));
+        assertThat(alice.field("description")).isEqualTo("Bring the signed contract.");
+        alice.click("save");
+        alice.waitUntil("the draft is saved", d -> "free".equals(alice.lockState()) && !alice.visible("alert-banner"));
+        assertThat(ui.client.get("/appointments/" + id, ui.aliceToken).json().get("description").asText())
+                .isEqualTo("Bring the signed contract.");
+    }
+
+    @Test
+    void closingTheEditorsTabFreesTheLockForOthersWithinSeconds() {
+        String id = ui.createAppointment("Standup");
+        bob.openAppointment(id, "Standup");
+        String firstWindow = alice.driver().getWindowHandle();
+        alice.driver().switchTo().newWindow(WindowType.WINDOW);
+        try {
+            alice.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+            alice.openAppointment(id, "Standup");
+            alice.click("edit");
+            bob.waitUntil("Bob sees Alice editing", d -> "other".equals(bob.lockState()));
+            alice.driver().close();
+        } finally {
+            alice.driver().switchTo().window(firstWindow);
+        }
+        bob.waitUntil("Bob sees the lock free", Duration.ofSeconds(5), d -> "free".equals(bob.lockState()));
+        bob.screenshot("free-after-tab-closed");
+    }
+
+    @Test
+    void anotherViewersCursorShowsNamedAndColouredAndGoesWhenStill() {
+        String id = ui.createAppointment("Design critique");
+        alice.openAppointment(id, "Design critique");
+        bob.openAppointment(id, "Design critique");
+        bob.click("edit");
+        bob.waitUntil("Bob edits", d -> bob.clickable("save"));
+
+        WebElement area = bob.driver().findElement(By.id("editor-area"));
+        new Actions(bob.driver()).moveToElement(area, -120, -40).pause(Duration.ofMillis(250))
+                .moveByOffset(40, 25).perform();
+        alice.waitUntil("Bob's cursor shows on Alice's page", d -> "Bob Example".equals(alice.js(
+                "const c = document.querySelector('#cursor-layer .cursor-name'); return c && c.textContent;")));
+        String colour = (String) alice.js("return getComputedStyle(document.querySelector('#cursor-layer .cursor'))"
+                + ".getPropertyValue('--cursor-color').trim();");
+        assertThat(colour).matches("#[0-9a-fA-F]{6}");
+        alice.waitUntil("Alice sees Bob's lock", d -> "other".equals(alice.lockState()));
+        alice.screenshot("live-lock-and-cursor");
+
+        alice.waitUntil("the still cursor goes", Duration.ofSeconds(25), d -> Long.valueOf(0).equals(alice.js(
+                "return document.querySelectorAll('#cursor-layer .cursor').length;")));
+        bob.click("cancel-edit");
+        bob.waitUntil("Bob released", d -> "free".equals(bob.lockState()));
+    }
+
+    private static String statistic(Browser browser, String label) {
+        return (String) browser.js("for (const d of document.querySelectorAll('#stats div'))"
+                + " if (d.querySelector('dt').textContent === arguments[0]) return d.querySelector('dd').textContent;"
+                + " return '';", label);
+    }
+}

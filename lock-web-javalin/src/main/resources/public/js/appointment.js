@@ -1,0 +1,123 @@
+// The appointment page: opening and leaving it, the editor's fields, and re-reading the latest data.
+import { $ } from './dom.js';
+import { api, describe } from './api.js';
+import { dateTime, toLocalInput, fromLocalInput } from './format.js';
+import { detail, holdsLock } from './state.js';
+import { socket } from './socket.js';
+import { renderLock, showAlert, hideAlert } from './lock-banner.js';
+import { clearCursors } from './cursors.js';
+import { selectTab } from './history.js';
+import { show } from './views.js';
+import { stopEditing } from './editing.js';
+
+export function render() {
+  const a = detail.appointment;
+  $('detail-title').textContent = a ? a.title : 'Appointment';
+  $('detail-version').textContent = a ? `version ${a.version} · updated ${dateTime(a.updatedAt)}` : '';
+  for (const input of $('editor').elements) input.disabled = !(detail.editing && holdsLock());
+  renderLock();
+}
+
+export async function openDetail(id) {
+  if (detail.id !== id) {
+    await leaveDetail();
+    Object.assign(detail, { id, appointment: null, lock: null, editing: false, draft: false, deleted: false });
+    clearCursors();
+    hideAlert();
+    selectTab('details');
+  }
+  show('detail-view');
+  socket.subscribe(id);
+  detail.tickTimer ??= setInterval(renderLock, 1000);
+  try {
+    const [{ data: appointment }, { data: status }] = await Promise.all([
+      api('GET', `/appointments/${id}`),
+      api('GET', `/appointments/${id}/lock-status`),
+    ]);
+    if (detail.id !== id) return;
+    detail.offsetMs = Date.parse(status.serverTime) - Date.now();
+    detail.appointment = appointment;
+    detail.lock = status.lock;
+    fillEditor(appointment);
+    render();
+  } catch (e) {
+    if (e.code === 'not_found') markDeleted();
+    else showAlert(describe(e));
+  }
+}
+
+export async function leaveDetail({ release = true } = {}) {
+  if (!detail.id) return;
+  const id = detail.id;
+  const releasing = release && detail.editing && holdsLock();
+  const version = detail.lock?.version;
+  stopEditing();
+  clearInterval(detail.tickTimer);
+  detail.tickTimer = null;
+  detail.id = null;
+  clearCursors();
+  socket.unsubscribe();
+  if (releasing) {
+    try {
+      await api('DELETE', `/appointments/${id}/release-lock`, { body: { expectedVersion: version } });
+    } catch {
+      // The lease expires on its own; nothing to tell a user who already left.
+    }
+  }
+}
+
+export function fillEditor(a) {
+  const f = $('editor');
+  f.title.value = a.title;
+  f.startsAt.value = toLocalInput(a.startsAt);
+  f.endsAt.value = toLocalInput(a.endsAt);
+  f.location.value = a.location || '';
+  f.status.value = a.status;
+  f.attendees.value = (a.attendees || []).join(', ');
+  f.description.value = a.description || '';
+  detail.draft = false;
+}
+
+export function readEditor() {
+  const f = $('editor');
+  return {
+    title: f.title.value.trim(),
+    startsAt: fromLocalInput(f.startsAt.value),
+    endsAt: fromLocalInput(f.endsAt.value),
+    location: f.location.value,
+    status: f.status.value,
+    attendees: f.attendees.value.split(/[\s,;]+/).filter(Boolean),
+    description: f.description.value,
+  };
+}
+
+export function markDeleted() {
+  detail.deleted = true;
+  stopEditing();
+  showAlert('This appointment has been deleted. Anything you typed is still on screen, but it can no longer be saved.');
+  render();
+}
+
+export async function reloadLatest() {
+  try {
+    const { data } = await api('GET', `/appointments/${detail.id}`);
+    detail.appointment = data;
+    fillEditor(data);
+    hideAlert();
+  } catch (e) {
+    if (e.code === 'not_found') markDeleted();
+    else showAlert(describe(e), { reload: true });
+  }
+  render();
+}
+
+export async function refreshLockStatus() {
+  try {
+    const { data } = await api('GET', `/appointments/${detail.id}/lock-status`);
+    detail.offsetMs = Date.parse(data.serverTime) - Date.now();
+    detail.lock = data.lock;
+  } catch {
+    // The socket keeps the lock state current; a failed refresh changes nothing.
+  }
+  render();
+}

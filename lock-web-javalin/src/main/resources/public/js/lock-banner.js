@@ -1,0 +1,53 @@
+// The lock banner with its countdown, the action buttons it governs, and the alert under it.
+import { $, isBusy } from './dom.js';
+import { session, me } from './session.js';
+import { countdown } from './format.js';
+import { detail, liveLock, serverNow } from './state.js';
+
+export function renderLock() {
+  if (!detail.id) return;
+  const lock = liveLock();
+  let state;
+  let text;
+  let left = '';
+  if (detail.deleted) {
+    state = 'gone';
+    text = 'This appointment has been deleted.';
+  } else if (!lock) {
+    state = 'free';
+    text = 'Free — nobody is editing. Press Edit to start.';
+  } else {
+    left = `Lock expires in ${countdown(Date.parse(lock.expiresAt) - serverNow())}.`;
+    if (lock.userId !== me()) {
+      state = 'other';
+      text = `${lock.userInfo.name} is editing.`;
+    } else {
+      state = 'mine';
+      text = detail.editing
+        ? 'You are editing; your lock renews automatically.'
+        : 'You hold the lock (another tab?). Press Edit to continue here.';
+    }
+  }
+  $('lock-banner').dataset.state = state;
+  // The state sentence is announced when it changes; the countdown ticks silently beside it.
+  if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
+  $('lock-countdown').textContent = left;
+
+  const editing = detail.editing && state === 'mine';
+  $('edit').hidden = editing || detail.deleted;
+  $('edit').disabled = state === 'other' || isBusy($('edit'));
+  $('save').hidden = !editing;
+  $('cancel-edit').hidden = !editing;
+  $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
+}
+
+export function showAlert(text, { reload = false } = {}) {
+  $('alert-text').textContent = text;
+  $('reload-latest').hidden = !reload;
+  $('alert-banner').hidden = false;
+}
+
+export function hideAlert() {
+  $('alert-banner').hidden = true;
+  $('alert-text').textContent = '';
+}
