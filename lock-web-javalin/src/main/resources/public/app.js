@@ -7,7 +7,8 @@ import { show } from './js/views.js';
 import { selectAuthTab, submitAuth } from './js/auth.js';
 import { loadList, toggleCreate, submitCreate } from './js/list.js';
 import { openDetail, leaveDetail, reloadLatest } from './js/appointment.js';
-import { edit, save, cancelEdit, takeover, releaseOnPageHide } from './js/editing.js';
+import { edit, save, cancelEdit, takeover, releaseOnPageHide, lostLock } from './js/editing.js';
+import { whenAnotherTabEdits } from './js/tabs.js';
 import { onFrame } from './js/live-events.js';
 import { onEditorMouseMove } from './js/cursors.js';
 import { selectTab } from './js/history.js';
@@ -49,12 +50,14 @@ async function signOut() {
 function wire() {
   whenUnauthorized(expireSession);
   whenFrame(onFrame);
+  whenAnotherTabEdits((id) => { if (id === detail.id) lostLock('You went on editing in another tab.'); });
   $('tab-signin').addEventListener('click', () => selectAuthTab(false));
   $('tab-signup').addEventListener('click', () => selectAuthTab(true));
   $('signin-form').addEventListener('submit', (e) => { e.preventDefault(); submitAuth(e.target, '/auth/signin', route); });
   $('signup-form').addEventListener('submit', (e) => { e.preventDefault(); submitAuth(e.target, '/auth/signup', route); });
   $('sign-out').addEventListener('click', signOut);
-  $('refresh-list').addEventListener('click', loadList);
+  $('refresh-list').addEventListener('click', () => loadList());
+  $('list-more').addEventListener('click', () => loadList({ more: true }));
   $('show-create').addEventListener('click', () => toggleCreate($('create-form').hidden));
   $('cancel-create').addEventListener('click', () => toggleCreate(false));
   $('create-form').addEventListener('submit', submitCreate);

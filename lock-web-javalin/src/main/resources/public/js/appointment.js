@@ -12,19 +12,23 @@ import { stopEditing } from './editing.js';
 
 export function render() {
   const a = detail.appointment;
-  $('detail-title').textContent = a ? a.title : 'Appointment';
+  $('detail-title').textContent = a ? a.title : (detail.deleted ? 'Appointment not found' : 'Loading…');
   $('detail-version').textContent = a ? `version ${a.version} · updated ${dateTime(a.updatedAt)}` : '';
-  for (const input of $('editor').elements) input.disabled = !(detail.editing && holdsLock());
+  for (const input of $('editor').elements) input.disabled = !(detail.editing && holdsLock() && !detail.pending);
   renderLock();
 }
 
 export async function openDetail(id) {
   if (detail.id !== id) {
-    await leaveDetail();
-    Object.assign(detail, { id, appointment: null, lock: null, editing: false, draft: false, deleted: false });
+    // The previous appointment leaves the screen at once, before anything of the next one is known.
+    const leaving = leaveDetail();
+    Object.assign(detail, { id, appointment: null, lock: null, editing: false, pending: null, draft: false, deleted: false });
+    clearEditor();
     clearCursors();
     hideAlert();
     selectTab('details');
+    render();
+    await leaving;
   }
   show('detail-view');
   socket.subscribe(id);
@@ -66,6 +70,11 @@ export async function leaveDetail({ release = true } = {}) {
   }
 }
 
+function clearEditor() {
+  $('editor').reset();
+  for (const input of $('editor').elements) input.value = '';
+}
+
 export function fillEditor(a) {
   const f = $('editor');
   f.title.value = a.title;
@@ -94,7 +103,9 @@ export function readEditor() {
 export function markDeleted() {
   detail.deleted = true;
   stopEditing();
-  showAlert('This appointment has been deleted. Anything you typed is still on screen, but it can no longer be saved.');
+  showAlert(detail.appointment
+    ? 'This appointment has been deleted. Anything you typed is still on screen, but it can no longer be saved.'
+    : 'There is no appointment at this address. It may have been deleted.');
   render();
 }
 

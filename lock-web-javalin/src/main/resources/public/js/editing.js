@@ -2,17 +2,29 @@
 import { $, busy, toast } from './dom.js';
 import { api, describe, API } from './api.js';
 import { session, me } from './session.js';
-import { detail, liveLock, holdsLock } from './state.js';
+import { detail, liveLock, holdsLock, serverNow } from './state.js';
+import { announceEditing } from './tabs.js';
 import { showAlert, hideAlert, renderLock } from './lock-banner.js';
 import { render, fillEditor, readEditor, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
 
-const RENEW_EVERY_MS = 60_000;
+const RENEW_AT_MOST_EVERY_MS = 60_000;
+const RENEW_AT_LEAST_EVERY_MS = 1_000;
 
-export function startEditing(lock) {
+/**
+ * Renews at a third of the lease the server granted, so two renewals can fail before it runs out.
+ * A new lease reports its length as expiresAt - createdAt; a renewed one, as the time it has left.
+ */
+function renewalPeriod(lock, renewed) {
+  const lease = renewed ? Date.parse(lock.expiresAt) - serverNow() : Date.parse(lock.expiresAt) - Date.parse(lock.createdAt);
+  return Math.min(RENEW_AT_MOST_EVERY_MS, Math.max(RENEW_AT_LEAST_EVERY_MS, lease / 3));
+}
+
+export function startEditing(lock, { renewed = false } = {}) {
   detail.lock = lock;
   detail.editing = true;
   clearInterval(detail.renewTimer);
-  detail.renewTimer = setInterval(renew, RENEW_EVERY_MS);
+  detail.renewTimer = setInterval(renew, renewalPeriod(lock, renewed));
+  announceEditing(detail.id);
   render();
   $('editor').title.focus();
 }
@@ -27,6 +39,7 @@ export function stopEditing() {
 export function lostLock(reason, { again = false } = {}) {
   if (!detail.editing && !again) return;
   stopEditing();
+  detail.pending = null;
   detail.draft = true;
   showAlert(`${reason} Your unsaved changes are kept below as a draft.`, { reload: true });
   render();
@@ -38,10 +51,10 @@ export async function edit() {
   try {
     const { data } = await api('POST', `/appointments/${detail.id}/acquire-lock`, { body: { position: 'details' } });
     if (!detail.draft) hideAlert();
-    startEditing(data.lock);
+    startEditing(data.lock, { renewed: data.renewed });
   } catch (e) {
     if (e.code === 'lock_held' && e.problem.lock) detail.lock = e.problem.lock;
-    showAlert(describe(e), { reload: detail.draft });
+    showAlert(describe(e), { reload: detail.draft, kind: e.code === 'lock_held' ? 'refusal' : 'notice' });
   } finally {
     busy(button, false);
     render();
@@ -49,7 +62,7 @@ export async function edit() {
 }
 
 async function renew() {
-  if (!detail.editing || !detail.lock) return;
+  if (!detail.editing || detail.pending || !detail.lock) return;
   try {
     const { data } = await api('POST', `/appointments/${detail.id}/acquire-lock`, {
       body: { expectedVersion: detail.lock.version, position: 'details' },
@@ -71,6 +84,8 @@ async function renew() {
 export async function save() {
   const button = $('save');
   busy(button, true, 'Saving…');
+  detail.pending = 'saving';
+  render();
   try {
     const { data } = await api('PUT', `/appointments/${detail.id}`, {
       body: readEditor(),
@@ -79,9 +94,11 @@ export async function save() {
     detail.appointment = data;
     fillEditor(data);
     hideAlert();
-    await release({ quiet: true });
     toast('Saved.');
+    busy(button, false);
+    await release({ quiet: true });
   } catch (e) {
+    detail.pending = null;
     if (['lock_required', 'stale_lock_token', 'lock_lost'].includes(e.code)) {
       lostLock('You lost the lock before saving.');
     } else if (e.code === 'precondition_failed') {
@@ -98,11 +115,14 @@ export async function save() {
   }
 }
 
+/** Releases this tab's lock; the page shows "Releasing…" and stays read-only until the server answers. */
 async function release({ quiet = false } = {}) {
   const button = $('cancel-edit');
   const version = detail.lock?.version;
-  stopEditing();
+  clearInterval(detail.renewTimer);
+  detail.pending = 'releasing';
   busy(button, true, 'Releasing…');
+  render();
   try {
     await api('DELETE', `/appointments/${detail.id}/release-lock`, { body: { expectedVersion: version } });
   } catch (e) {
@@ -112,6 +132,8 @@ async function release({ quiet = false } = {}) {
   } finally {
     busy(button, false);
   }
+  stopEditing();
+  detail.pending = null;
   detail.lock = liveLock()?.userId === me() ? null : detail.lock;
   render();
 }
@@ -131,7 +153,7 @@ export async function takeover() {
       body: { reason: `Control requested by ${session.user.name}` },
     });
     await reloadLatest();
-    startEditing(data.lock);
+    startEditing(data.lock, { renewed: false });
   } catch (e) {
     showAlert(describe(e));
   } finally {

@@ -13,20 +13,37 @@ function lockSummary(lock) {
   });
 }
 
-export async function loadList() {
+const PAGE_SIZE = 50;
+let shown = 0;
+
+function row(a) {
+  return el('tr', {},
+    el('td', {}, el('a', { href: `#/a/${a.id}`, textContent: a.title })),
+    el('td', { className: 'when', textContent: `${dateTime(a.startsAt)} – ${shortTime(a.endsAt)}` }),
+    el('td', { textContent: a.location || '—' }),
+    el('td', {}, el('span', { className: `status ${a.status}`, textContent: a.status })),
+    el('td', {}, lockSummary(a.lock)));
+}
+
+/** Loads the list's first page, or with {@code more} the page after those shown. */
+export async function loadList({ more = false } = {}) {
   const rows = $('appointment-rows');
+  const offset = more ? shown : 0;
+  const button = $('list-more');
+  if (more) busy(button, true, 'Loading…');
   try {
-    const { data } = await api('GET', '/appointments?limit=200');
-    rows.replaceChildren(...data.data.map((a) => el('tr', {},
-      el('td', {}, el('a', { href: `#/a/${a.id}`, textContent: a.title })),
-      el('td', { textContent: `${dateTime(a.startsAt)} – ${shortTime(a.endsAt)}` }),
-      el('td', { textContent: a.location || '—' }),
-      el('td', {}, el('span', { className: `status ${a.status}`, textContent: a.status })),
-      el('td', {}, lockSummary(a.lock)),
-    )));
-    $('list-empty').hidden = data.data.length > 0;
+    const { data } = await api('GET', `/appointments?limit=${PAGE_SIZE}&offset=${offset}`);
+    const added = data.data.map(row);
+    if (more) rows.append(...added);
+    else rows.replaceChildren(...added);
+    shown = offset + data.data.length;
+    $('list-empty').hidden = data.total > 0;
+    $('list-count').textContent = data.total > 0 ? `Showing ${shown} of ${data.total}` : '';
+    button.hidden = shown >= data.total;
   } catch (e) {
     if (session.token) toast(describe(e), 'error');
+  } finally {
+    if (more) busy(button, false);
   }
 }
 

@@ -23,7 +23,7 @@ export function onFrame(frame) {
     case 'lock-acquired':
     case 'lock-update':
       detail.lock = frame.lock;
-      if (detail.editing && frame.lock.userId !== me()) lostLock(`${frame.lock.userInfo.name} took over the lock.`);
+      if (detail.editing && detail.pending !== 'releasing' && frame.lock.userId !== me()) lostLock(`${frame.lock.userInfo.name} took over the lock.`);
       break;
     case 'lock-released':
       if (!detail.lock || !frame.lock || detail.lock.id === frame.lock.id) detail.lock = null;
@@ -39,8 +39,11 @@ export function onFrame(frame) {
       }
       break;
     case 'appointment-updated':
-      if (frame.updatedBy !== me() && !detail.editing && !detail.draft) reloadLatest();
-      else if (frame.updatedBy !== me()) toast('A newer version of this appointment was saved.');
+      // This tab's own save answers for itself; another tab of the same user counts as anyone else.
+      if (frame.updatedBy === me() && (detail.editing || detail.pending)) break;
+      if (frame.version === detail.appointment?.version) break;
+      if (!detail.editing && !detail.draft) reloadLatest();
+      else toast('A newer version of this appointment was saved.');
       break;
     case 'appointment-deleted':
       markDeleted();

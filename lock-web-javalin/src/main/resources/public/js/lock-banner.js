@@ -12,7 +12,13 @@ export function renderLock() {
   let left = '';
   if (detail.deleted) {
     state = 'gone';
-    text = 'This appointment has been deleted.';
+    text = detail.appointment ? 'This appointment has been deleted.' : 'There is no such appointment.';
+  } else if (!detail.appointment) {
+    state = 'loading';
+    text = 'Loading…';
+  } else if (detail.pending) {
+    state = 'mine';
+    text = detail.pending === 'saving' ? 'Saving your changes…' : 'Releasing your lock…';
   } else if (!lock) {
     state = 'free';
     text = 'Free — nobody is editing. Press Edit to start.';
@@ -33,15 +39,22 @@ export function renderLock() {
   if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
   $('lock-countdown').textContent = left;
 
+  // A refusal ("Alice is editing…") is only true while someone else holds the lock.
+  if (state !== 'other' && $('alert-banner').dataset.kind === 'refusal') hideAlert();
+
   const editing = detail.editing && state === 'mine';
   $('edit').hidden = editing || detail.deleted;
-  $('edit').disabled = state === 'other' || isBusy($('edit'));
+  $('edit').disabled = state === 'other' || state === 'loading' || isBusy($('edit'));
   $('save').hidden = !editing;
+  $('save').disabled = Boolean(detail.pending);
   $('cancel-edit').hidden = !editing;
+  $('cancel-edit').disabled = Boolean(detail.pending);
   $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
 }
 
-export function showAlert(text, { reload = false } = {}) {
+/** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
+export function showAlert(text, { reload = false, kind = 'notice' } = {}) {
+  $('alert-banner').dataset.kind = kind;
   $('alert-text').textContent = text;
   $('reload-latest').hidden = !reload;
   $('alert-banner').hidden = false;
@@ -49,5 +62,6 @@ export function showAlert(text, { reload = false } = {}) {
 
 export function hideAlert() {
   $('alert-banner').hidden = true;
+  $('alert-banner').dataset.kind = '';
   $('alert-text').textContent = '';
 }

@@ -7,6 +7,9 @@ export const detail = {
   lock: null,
   offsetMs: 0,
   editing: false,
+  // 'saving' or 'releasing' while this tab's save or release is on its way; the page stays read-only.
+  pending: null,
+  leaseMs: 0,
   draft: false,
   deleted: false,
   renewTimer: null,

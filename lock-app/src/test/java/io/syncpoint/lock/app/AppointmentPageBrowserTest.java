@@ -200,6 +200,165 @@ class AppointmentPageBrowserTest {
         bob.waitUntil("Bob released", d -> "free".equals(bob.lockState()));
     }
 
+    @Test
+    void twoTabsOfOnePersonNeverBothEditAndTheOtherKeepsItsTextAsADraft() {
+        String id = ui.createAppointment("Two tabs");
+        String tabOne = alice.driver().getWindowHandle();
+        alice.openAppointment(id, "Two tabs");
+        alice.click("edit");
+        alice.waitUntil("tab one edits", d -> alice.clickable("save") && alice.fieldEnabled("title"));
+        alice.type("title", " from tab one");
+
+        alice.driver().switchTo().newWindow(WindowType.WINDOW);
+        String tabTwo = alice.driver().getWindowHandle();
+        try {
+            alice.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+            alice.openAppointment(id, "Two tabs");
+            alice.waitUntil("tab two sees Alice's own lock", d -> "mine".equals(alice.lockState()) && alice.clickable("edit"));
+            alice.click("edit");
+            alice.waitUntil("tab two edits", d -> alice.clickable("save") && alice.fieldEnabled("title"));
+            alice.screenshot("tab-two-edits");
+
+            alice.driver().switchTo().window(tabOne);
+            alice.waitUntil("tab one stops editing and says so", d -> !alice.clickable("save")
+                    && !alice.fieldEnabled("title") && alice.text("alert-text").contains("another tab"));
+            assertThat(alice.field("title")).isEqualTo("Two tabs from tab one");
+            alice.screenshot("tab-one-keeps-draft");
+
+            alice.driver().switchTo().window(tabTwo);
+            alice.replace("location", "Room 12");
+            alice.click("save");
+            alice.waitUntil("tab two saved", d -> "free".equals(alice.lockState()) && alice.text("detail-version").startsWith("version 2 "));
+
+            alice.driver().switchTo().window(tabOne);
+            alice.waitUntil("tab one shows the newer version without losing its draft", d -> "free".equals(alice.lockState()));
+            assertThat(alice.clickable("save")).isFalse();
+            assertThat(alice.field("title")).isEqualTo("Two tabs from tab one");
+            assertThat(alice.text("alert-text")).isNotEmpty();
+            alice.driver().switchTo().window(tabTwo);
+            alice.driver().close();
+        } finally {
+            alice.driver().switchTo().window(tabOne);
+        }
+    }
+
+    @Test
+    void cancellingOnASlowNetworkShowsReleasingUntilTheServerAnswers() {
+        String id = ui.createAppointment("Slow cancel");
+        alice.openAppointment(id, "Slow cancel");
+        alice.click("edit");
+        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        alice.recordStates();
+        alice.slowNetwork(2500, true);
+        alice.click("cancel-edit");
+        alice.waitUntil("the release is answered", Duration.ofSeconds(30), d -> "free".equals(alice.lockState())
+                && alice.clickable("edit"));
+        alice.fastNetwork();
+        List<Map<String, Object>> states = alice.recordedStates();
+        assertThat(states).as("states while releasing").anyMatch(s -> s.get("busy").equals("Releasing…"));
+        assertThat(states).as("states while releasing").noneMatch(s -> ((String) s.get("lock")).contains("another tab"));
+        assertThat(states).as("Edit is offered only once the lock is free")
+                .allMatch(s -> !(Boolean) s.get("edit") || ((String) s.get("lock")).startsWith("Free"));
+        int releasing = indexOf(states, s -> s.get("busy").equals("Releasing…"));
+        int free = indexOf(states, s -> ((String) s.get("lock")).startsWith("Free"));
+        assertThat(states.subList(releasing, free)).as("states until the lock is free")
+                .allMatch(s -> s.get("busy").equals("Releasing…") && !(Boolean) s.get("titleEnabled"));
+    }
+
+    @Test
+    void savingOnASlowNetworkSaysSavedOnceSavedAndShowsReleasingUntilReleased() {
+        String id = ui.createAppointment("Slow save");
+        alice.openAppointment(id, "Slow save");
+        alice.click("edit");
+        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        alice.type("title", " (final)");
+        alice.recordStates();
+        alice.slowNetwork(2500, true);
+        alice.click("save");
+        alice.waitUntil("saved and released", Duration.ofSeconds(30), d -> "free".equals(alice.lockState())
+                && "Slow save (final)".equals(alice.field("title")) && alice.clickable("edit"));
+        alice.fastNetwork();
+        List<Map<String, Object>> states = alice.recordedStates();
+        assertThat(states).noneMatch(s -> ((String) s.get("lock")).contains("another tab"));
+        assertThat(states).allMatch(s -> !(Boolean) s.get("edit") || ((String) s.get("lock")).startsWith("Free"));
+        int saved = indexOf(states, s -> s.get("toast").equals("Saved."));
+        int free = indexOf(states, s -> ((String) s.get("lock")).startsWith("Free"));
+        assertThat(saved).as("'Saved.' shows while the release is still on its way").isNotNegative().isLessThan(free);
+        assertThat(states.subList(saved, free)).as("states between saved and released")
+                .allMatch(s -> s.get("busy").equals("Releasing…") && !(Boolean) s.get("titleEnabled"));
+    }
+
+    @Test
+    void openingAnotherAppointmentClearsThePreviousOnesDataWhileItLoadsAndForAnUnknownId() {
+        String first = ui.createAppointment("Kickoff first");
+        String second = ui.createAppointment("Kickoff second");
+        bob.openAppointment(first, "Kickoff first");
+        bob.recordStates();
+        bob.slowNetwork(2000, false);
+        bob.navigate("#/a/" + second);
+        bob.waitUntil("the second appointment shows", Duration.ofSeconds(30), d -> "Kickoff second".equals(bob.field("title")));
+        bob.fastNetwork();
+        assertThat(bob.recordedStates()).as("states while the second appointment loads")
+                .filteredOn(s -> s.get("hash").equals("#/a/" + second))
+                .noneMatch(s -> s.get("title").equals("Kickoff first") || s.get("heading").equals("Kickoff first"));
+
+        String unknown = java.util.UUID.randomUUID().toString();
+        bob.navigate("#/a/" + unknown);
+        bob.waitUntil("the unknown appointment is reported", d -> bob.visible("alert-banner"));
+        bob.screenshot("unknown-appointment");
+        assertThat(bob.field("title")).isEmpty();
+        assertThat(bob.text("detail-title")).isNotEqualTo("Kickoff second");
+        assertThat(bob.fieldEnabled("title")).isFalse();
+    }
+
+    @Test
+    void theListReachesEveryAppointmentPastTwoHundredAndSaysMoreExist() {
+        for (int i = 1; i <= 205; i++) {
+            ui.createAppointment(String.format("Batch %03d", i));
+        }
+        int total = ui.client.get("/appointments?limit=1", ui.aliceToken).json().get("total").asInt();
+        bob.navigate("#/");
+        bob.waitUntil("the list shows and says more exist", d -> bob.visible("list-more")
+                && bob.text("list-count").contains("of " + total));
+        bob.screenshot("list-first-page");
+        while (bob.visible("list-more")) {
+            long shown = rows(bob);
+            bob.click("list-more");
+            bob.waitUntil("the next page shows", d -> rows(bob) > shown);
+        }
+        assertThat(rows(bob)).isEqualTo(total);
+        assertThat(bob.text("appointment-rows")).contains("Batch 205");
+        assertThat(bob.text("list-count")).contains(total + " of " + total);
+    }
+
+    @Test
+    void aRefusalIsClearedWhenTheLockFrees() {
+        String id = ui.createAppointment("Refused");
+        bob.openAppointment(id, "Refused");
+        bob.slowNetwork(1500, true);
+        bob.click("edit");
+        assertThat(ui.client.post("/appointments/" + id + "/acquire-lock", ui.aliceToken, Map.of()).status()).isEqualTo(200);
+        bob.waitUntil("Bob is refused", d -> bob.text("alert-text").startsWith("Alice Example is editing this appointment until"));
+        bob.fastNetwork();
+        bob.screenshot("refused");
+        assertThat(ui.client.delete("/appointments/" + id + "/release-lock", ui.aliceToken, Map.of()).status()).isEqualTo(200);
+        bob.waitUntil("the refusal goes once the lock is free", d -> "free".equals(bob.lockState()) && !bob.visible("alert-banner"));
+        bob.screenshot("refusal-cleared");
+    }
+
+    private static long rows(Browser browser) {
+        return (Long) browser.js("return document.querySelectorAll('#appointment-rows tr').length;");
+    }
+
+    private static int indexOf(List<Map<String, Object>> states, java.util.function.Predicate<Map<String, Object>> match) {
+        for (int i = 0; i < states.size(); i++) {
+            if (match.test(states.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String statistic(Browser browser, String label) {
         return (String) browser.js("for (const d of document.querySelectorAll('#stats div'))"
                 + " if (d.querySelector('dt').textContent === arguments[0]) return d.querySelector('dd').textContent;"

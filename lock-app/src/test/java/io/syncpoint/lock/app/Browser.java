@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
@@ -194,6 +195,33 @@ final class Browser implements AutoCloseable {
         js("const fast = window.fetch; const part = arguments[0];"
                 + "window.fetch = (input, init) => String(input).includes(part)"
                 + " ? Promise.reject(new TypeError('Failed to fetch')) : fast(input, init);", pathPart);
+    }
+
+    /**
+     * Starts recording what the page shows each time it changes (and every 50 ms): the lock sentence, the
+     * alert, the busy buttons, the enabled actions, the title and the toast. Lasts until the page reloads.
+     */
+    void recordStates() {
+        js("const $ = (id) => document.getElementById(id);"
+                + "const on = (id) => !$(id).hidden && !$(id).disabled;"
+                + "window.__states = [];"
+                + "const snap = () => { const s = { hash: location.hash, lock: $('lock-text').textContent,"
+                + "  alert: $('alert-banner').hidden ? '' : $('alert-text').textContent,"
+                + "  heading: $('detail-title').textContent, title: $('editor').elements.title.value,"
+                + "  titleEnabled: !$('editor').elements.title.disabled, edit: on('edit'), save: on('save'),"
+                + "  busy: [...document.querySelectorAll('[aria-busy=true]')].filter((b) => !b.hidden).map((b) => b.textContent).join(),"
+                + "  toast: $('toast').hidden ? '' : $('toast').textContent };"
+                + "  const last = window.__states[window.__states.length - 1];"
+                + "  if (JSON.stringify(last) !== JSON.stringify(s)) window.__states.push(s); };"
+                + "snap();"
+                + "new MutationObserver(snap).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });"
+                + "window.addEventListener('hashchange', snap);"
+                + "setInterval(snap, 50);");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> recordedStates() {
+        return (List<Map<String, Object>>) js("return window.__states;");
     }
 
     <T> T waitUntil(String what, Function<WebDriver, T> condition) {

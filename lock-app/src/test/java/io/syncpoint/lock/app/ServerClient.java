@@ -34,6 +34,10 @@ final class ServerClient {
         return send("POST", path, token, body);
     }
 
+    Answer delete(String path, String token, Map<String, Object> body) {
+        return send("DELETE", path, token, body);
+    }
+
     String signIn(String email, String password) {
         Answer answer = post("/auth/signin", null, Map.of("email", email, "password", password));
         if (answer.status() != 200) {

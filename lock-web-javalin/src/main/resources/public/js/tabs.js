@@ -1,0 +1,16 @@
+// The user's other tabs of this page: only one of them edits an appointment at a time.
+
+const TAB_ID = crypto.randomUUID();
+const channel = 'BroadcastChannel' in window ? new BroadcastChannel('syncpoint.tabs') : null;
+
+/** Tells the user's other tabs that this tab now edits {@code appointmentId}. */
+export function announceEditing(appointmentId) {
+  channel?.postMessage({ type: 'editing', appointmentId, tab: TAB_ID });
+}
+
+/** Calls {@code handler(appointmentId)} when another tab starts editing an appointment. */
+export function whenAnotherTabEdits(handler) {
+  channel?.addEventListener('message', ({ data }) => {
+    if (data?.type === 'editing' && data.tab !== TAB_ID) handler(data.appointmentId);
+  });
+}
