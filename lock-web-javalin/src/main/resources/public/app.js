@@ -1,22 +1,24 @@
 // Entry point: wires the page's controls to the modules under js/ and routes between the views.
 import { $, toast } from './js/dom.js';
 import { api, describe, whenUnauthorized, SESSION_ENDED } from './js/api.js';
-import { session } from './js/session.js';
-import { socket, whenFrame } from './js/socket.js';
+import { session, TOKEN_KEY } from './js/session.js';
+import { socket, whenFrame, whenReconnected } from './js/socket.js';
 import { show } from './js/views.js';
 import { selectAuthTab, submitAuth } from './js/auth.js';
 import { loadList, toggleCreate, submitCreate } from './js/list.js';
-import { openDetail, leaveDetail, reloadLatest } from './js/appointment.js';
-import { edit, save, cancelEdit, takeover, releaseOnPageHide, lostLock } from './js/editing.js';
+import { openDetail, leaveDetail, reloadLatest, refreshLockStatus, restoreDraft, discardDraft } from './js/appointment.js';
+import { edit, save, cancelEdit, takeover, releaseOnPageHide, lostLock, typed, hasUnsavedText } from './js/editing.js';
 import { whenAnotherTabEdits } from './js/tabs.js';
 import { onFrame } from './js/live-events.js';
 import { onEditorMouseMove } from './js/cursors.js';
-import { selectTab } from './js/history.js';
+import { selectTab, refreshOpenTab } from './js/history.js';
+import { wireTabLists, onEscape } from './js/keys.js';
 import { detail } from './js/state.js';
 
 async function route() {
   if (!session.token) {
     leaveDetail();
+    socket.close();
     show('auth-view');
     return;
   }
@@ -31,6 +33,17 @@ async function route() {
   }
 }
 
+/** Back online after a drop: whatever changed meanwhile is read again. */
+async function reread() {
+  if (!detail.id) {
+    if (!$('list-view').hidden) await loadList();
+    return;
+  }
+  if (!detail.editing && !detail.draft) await reloadLatest();
+  await refreshLockStatus();
+  refreshOpenTab();
+}
+
 function expireSession() {
   leaveDetail({ release: false });
   session.clear();
@@ -40,6 +53,8 @@ function expireSession() {
 }
 
 async function signOut() {
+  if (hasUnsavedText()
+      && !window.confirm('You have unsaved changes. They stay on this device as a draft. Sign out anyway?')) return;
   await leaveDetail();
   session.clear();
   socket.close();
@@ -50,7 +65,10 @@ async function signOut() {
 function wire() {
   whenUnauthorized(expireSession);
   whenFrame(onFrame);
+  whenReconnected(reread);
   whenAnotherTabEdits((id) => { if (id === detail.id) lostLock('You went on editing in another tab.'); });
+  wireTabLists();
+  onEscape(() => { if (detail.id && detail.editing) cancelEdit(); });
   $('tab-signin').addEventListener('click', () => selectAuthTab(false));
   $('tab-signup').addEventListener('click', () => selectAuthTab(true));
   $('signin-form').addEventListener('submit', (e) => { e.preventDefault(); submitAuth(e.target, '/auth/signin', route); });
@@ -65,13 +83,23 @@ function wire() {
   $('save').addEventListener('click', save);
   $('cancel-edit').addEventListener('click', cancelEdit);
   $('takeover').addEventListener('click', takeover);
-  $('reload-latest').addEventListener('click', reloadLatest);
+  $('reload-latest').addEventListener('click', discardDraft);
+  $('restore-draft').addEventListener('click', restoreDraft);
+  $('discard-draft').addEventListener('click', discardDraft);
   $('editor').addEventListener('submit', (e) => { e.preventDefault(); save(); });
-  $('editor').addEventListener('input', () => { if (detail.editing) detail.draft = true; });
+  $('editor').addEventListener('input', typed);
   $('editor-area').addEventListener('mousemove', onEditorMouseMove);
   for (const tab of ['details', 'history', 'stats']) $(`tab-${tab}`).addEventListener('click', () => selectTab(tab));
   window.addEventListener('hashchange', route);
   window.addEventListener('pagehide', releaseOnPageHide);
+  window.addEventListener('beforeunload', (event) => {
+    if (!hasUnsavedText()) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+  window.addEventListener('online', () => socket.reconnectNow());
+  // Signing in or out in another tab of this browser applies here too.
+  window.addEventListener('storage', (event) => { if (event.key === TOKEN_KEY) route(); });
 }
 
 async function start() {

@@ -1,6 +1,7 @@
 // The HTTP API client and the sentences shown for its error codes.
 import { session } from './session.js';
 import { clock } from './format.js';
+import { describeErrors } from './validation.js';
 
 export const API = '/api/v1';
 
@@ -54,7 +55,7 @@ export function describe(error) {
   } else if (error.code === 'rate_limited' && p.retryAfterSeconds) {
     text = `Too many attempts. Try again in ${p.retryAfterSeconds} s.`;
   } else if (error.code === 'validation_failed') {
-    const details = (p.errors || []).map((e) => `${e.field}: ${e.message}`).join('; ');
+    const details = describeErrors(p.errors || []);
     text = details ? `${MESSAGES.validation_failed} ${details}` : (p.detail || text);
   } else if (error.code === 'not_lock_owner' && p.holder) {
     text = `${p.holder.name} holds this lock, so you cannot release it.`;

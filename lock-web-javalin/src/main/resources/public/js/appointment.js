@@ -9,6 +9,8 @@ import { clearCursors } from './cursors.js';
 import { selectTab } from './history.js';
 import { show } from './views.js';
 import { stopEditing } from './editing.js';
+import { storedDraft, forgetDraft } from './drafts.js';
+import { clearInvalid } from './validation.js';
 
 export function render() {
   const a = detail.appointment;
@@ -31,7 +33,7 @@ export async function openDetail(id) {
     await leaving;
   }
   show('detail-view');
-  socket.subscribe(id);
+  socket.watch([id]);
   detail.tickTimer ??= setInterval(renderLock, 1000);
   try {
     const [{ data: appointment }, { data: status }] = await Promise.all([
@@ -43,11 +45,46 @@ export async function openDetail(id) {
     detail.appointment = appointment;
     detail.lock = status.lock;
     fillEditor(appointment);
+    offerStoredDraft();
     render();
   } catch (e) {
     if (e.code === 'not_found') markDeleted();
     else showAlert(describe(e));
   }
+}
+
+/** After a reload or a closed tab: offers back the text typed here and never saved. */
+function offerStoredDraft() {
+  const stored = storedDraft(detail.id);
+  if (!stored) return;
+  const values = formValues();
+  if (Object.keys(stored.values).every((name) => stored.values[name] === values[name])) {
+    forgetDraft(detail.id);
+    return;
+  }
+  detail.offeredDraft = stored.values;
+  showAlert(`You have unsaved changes from ${dateTime(stored.at)} on this device.`, { restore: true });
+}
+
+export function restoreDraft() {
+  if (!detail.offeredDraft) return;
+  const f = $('editor');
+  for (const [name, value] of Object.entries(detail.offeredDraft)) if (f.elements[name]) f.elements[name].value = value;
+  detail.offeredDraft = null;
+  detail.draft = true;
+  showAlert('Your draft is back. Press Edit to go on editing and save it.', { reload: true });
+  render();
+}
+
+export function discardDraft() {
+  detail.offeredDraft = null;
+  forgetDraft(detail.id);
+  reloadLatest();
+}
+
+/** The editor's fields as typed, by name. */
+export function formValues() {
+  return Object.fromEntries([...$('editor').elements].filter((e) => e.name).map((e) => [e.name, e.value]));
 }
 
 export async function leaveDetail({ release = true } = {}) {
@@ -60,7 +97,7 @@ export async function leaveDetail({ release = true } = {}) {
   detail.tickTimer = null;
   detail.id = null;
   clearCursors();
-  socket.unsubscribe();
+  socket.watch([]);
   if (releasing) {
     try {
       await api('DELETE', `/appointments/${id}/release-lock`, { body: { expectedVersion: version } });
@@ -84,6 +121,7 @@ export function fillEditor(a) {
   f.status.value = a.status;
   f.attendees.value = (a.attendees || []).join(', ');
   f.description.value = a.description || '';
+  clearInvalid(f);
   detail.draft = false;
 }
 

@@ -6,6 +6,8 @@ import { session } from './session.js';
 export function selectAuthTab(signup) {
   $('tab-signin').setAttribute('aria-selected', String(!signup));
   $('tab-signup').setAttribute('aria-selected', String(signup));
+  $('tab-signin').tabIndex = signup ? -1 : 0;
+  $('tab-signup').tabIndex = signup ? 0 : -1;
   $('signin-form').hidden = signup;
   $('signup-form').hidden = !signup;
   $('auth-title').textContent = signup ? 'Create an account' : 'Sign in';

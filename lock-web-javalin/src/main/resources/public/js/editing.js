@@ -4,8 +4,10 @@ import { api, describe, API } from './api.js';
 import { session, me } from './session.js';
 import { detail, liveLock, holdsLock, serverNow } from './state.js';
 import { announceEditing } from './tabs.js';
+import { storeDraft, forgetDraft } from './drafts.js';
+import { markInvalid } from './validation.js';
 import { showAlert, hideAlert, renderLock } from './lock-banner.js';
-import { render, fillEditor, readEditor, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
+import { render, fillEditor, readEditor, formValues, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
 
 const RENEW_AT_MOST_EVERY_MS = 60_000;
 const RENEW_AT_LEAST_EVERY_MS = 1_000;
@@ -93,6 +95,7 @@ export async function save() {
     });
     detail.appointment = data;
     fillEditor(data);
+    forgetDraft(detail.id);
     hideAlert();
     toast('Saved.');
     busy(button, false);
@@ -108,6 +111,7 @@ export async function save() {
       markDeleted();
     } else {
       showAlert(describe(e));
+      if (e.code === 'validation_failed') markInvalid($('editor'), e.problem.errors || []);
     }
   } finally {
     busy(button, false);
@@ -139,8 +143,23 @@ async function release({ quiet = false } = {}) {
 }
 
 export async function cancelEdit() {
+  if (!detail.editing || detail.pending) return;
+  forgetDraft(detail.id);
   await release();
   await reloadLatest();
+}
+
+/** Typing while editing: the text is a draft, kept on this device until saved or cancelled. */
+export function typed(event) {
+  if (!detail.editing) return;
+  detail.draft = true;
+  storeDraft(detail.id, formValues());
+  if (event.target.getAttribute('aria-invalid')) event.target.removeAttribute('aria-invalid');
+}
+
+/** Leaving with unsaved text asks first (reload, closing the tab, signing out). */
+export function hasUnsavedText() {
+  return detail.editing && detail.draft;
 }
 
 export async function takeover() {

@@ -11,6 +11,10 @@ export function dateTime(iso) {
   return `${new Date(iso).toLocaleDateString([], DATE)}, ${clock(iso)}`;
 }
 
+export function date(iso) {
+  return new Date(iso).toLocaleDateString([], DATE);
+}
+
 export function shortTime(iso) {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }

@@ -9,10 +9,17 @@ const TABS = ['details', 'history', 'stats'];
 export function selectTab(name) {
   for (const tab of TABS) {
     $(`tab-${tab}`).setAttribute('aria-selected', String(tab === name));
+    $(`tab-${tab}`).tabIndex = tab === name ? 0 : -1;
     $(`panel-${tab}`).hidden = tab !== name;
   }
   if (name === 'history') loadHistory();
   if (name === 'stats') loadStats();
+}
+
+/** Re-reads the History or Statistics tab if it is the one open, after a lock event. */
+export function refreshOpenTab() {
+  if (!$('panel-history').hidden) loadHistory();
+  if (!$('panel-stats').hidden) loadStats();
 }
 
 export async function loadHistory() {

@@ -1,8 +1,18 @@
-// The appointment list and the form that creates one.
+// The appointment list, paged and kept live, and the form that creates an appointment.
 import { $, el, busy, toast } from './dom.js';
 import { api, describe } from './api.js';
 import { session } from './session.js';
-import { clock, dateTime, shortTime, toLocalInput, fromLocalInput } from './format.js';
+import { clock, date, shortTime, toLocalInput, fromLocalInput } from './format.js';
+import { socket } from './socket.js';
+import { markInvalid, clearInvalid } from './validation.js';
+
+const PAGE_SIZE = 50;
+// The server lets one connection watch 50 appointments; the list watches its first rows, the rest refresh with it.
+const WATCHED_ROWS = 20;
+const REREAD_EVERY_MS = 15_000;
+let shown = 0;
+let rereadTimer = null;
+let refreshSoon = null;
 
 function lockSummary(lock) {
   if (!lock) return el('span', { className: 'pill free', textContent: 'Free' });
@@ -13,37 +23,63 @@ function lockSummary(lock) {
   });
 }
 
-const PAGE_SIZE = 50;
-let shown = 0;
-
 function row(a) {
-  return el('tr', {},
+  const tr = el('tr', {},
     el('td', {}, el('a', { href: `#/a/${a.id}`, textContent: a.title })),
-    el('td', { className: 'when', textContent: `${dateTime(a.startsAt)} – ${shortTime(a.endsAt)}` }),
-    el('td', { textContent: a.location || '—' }),
+    el('td', { className: 'when' },
+      el('span', { className: 'when-date', textContent: date(a.startsAt) }), ' ',
+      el('span', { className: 'when-time', textContent: `${shortTime(a.startsAt)} – ${shortTime(a.endsAt)}` })),
+    el('td', { className: 'where', textContent: a.location || '—' }),
     el('td', {}, el('span', { className: `status ${a.status}`, textContent: a.status })),
-    el('td', {}, lockSummary(a.lock)));
+    el('td', { className: 'lock' }, lockSummary(a.lock)));
+  tr.dataset.id = a.id;
+  return tr;
 }
 
-/** Loads the list's first page, or with {@code more} the page after those shown. */
+const listShown = () => !$('list-view').hidden;
+
+/** Loads the list's first page, or with {@code more} the page after those shown, and keeps it live. */
 export async function loadList({ more = false } = {}) {
   const rows = $('appointment-rows');
   const offset = more ? shown : 0;
+  const limit = more ? PAGE_SIZE : Math.min(200, Math.max(PAGE_SIZE, shown));
   const button = $('list-more');
   if (more) busy(button, true, 'Loading…');
   try {
-    const { data } = await api('GET', `/appointments?limit=${PAGE_SIZE}&offset=${offset}`);
+    const { data } = await api('GET', `/appointments?limit=${limit}&offset=${offset}`);
     const added = data.data.map(row);
     if (more) rows.append(...added);
-    else rows.replaceChildren(...added);
-    shown = offset + data.data.length;
+    else rows.replaceChildren(...added, ...[...rows.children].slice(limit));
+    // A re-read covers at most 200 rows; rows loaded past those stay as they are.
+    shown = more || shown <= limit ? offset + data.data.length : shown;
     $('list-empty').hidden = data.total > 0;
     $('list-count').textContent = data.total > 0 ? `Showing ${shown} of ${data.total}` : '';
     button.hidden = shown >= data.total;
+    if (listShown()) {
+      socket.watch([...rows.children].slice(0, WATCHED_ROWS).map((tr) => tr.dataset.id));
+      clearTimeout(rereadTimer);
+      rereadTimer = setTimeout(() => { if (listShown()) loadList(); }, REREAD_EVERY_MS);
+    }
   } catch (e) {
     if (session.token) toast(describe(e), 'error');
   } finally {
     if (more) busy(button, false);
+  }
+}
+
+/** A watched appointment changed: its lock pill follows at once, the rest at the next re-read. */
+export function onListFrame(frame) {
+  if (!listShown() || !frame.appointmentId) return;
+  const tr = $('appointment-rows').querySelector(`tr[data-id="${frame.appointmentId}"]`);
+  if (!tr) return;
+  if (frame.type === 'lock-acquired' || frame.type === 'lock-update' || frame.type === 'admin-takeover'
+      || frame.type === 'subscribed') {
+    tr.querySelector('.lock').replaceChildren(lockSummary(frame.lock));
+  } else if (frame.type === 'lock-released') {
+    tr.querySelector('.lock').replaceChildren(lockSummary(null));
+  } else if (frame.type === 'appointment-updated' || frame.type === 'appointment-deleted') {
+    clearTimeout(refreshSoon);
+    refreshSoon = setTimeout(() => { if (listShown()) loadList(); }, 300);
   }
 }
 
@@ -66,6 +102,7 @@ export async function submitCreate(event) {
   const error = form.querySelector('.form-error');
   const button = form.querySelector('button[type=submit]');
   error.textContent = '';
+  clearInvalid(form);
   const body = {
     title: form.title.value.trim(),
     startsAt: fromLocalInput(form.startsAt.value),
@@ -81,6 +118,7 @@ export async function submitCreate(event) {
     location.hash = `#/a/${data.id}`;
   } catch (e) {
     error.textContent = describe(e);
+    if (e.code === 'validation_failed') markInvalid(form, e.problem.errors || []);
   } finally {
     busy(button, false);
   }

@@ -5,9 +5,14 @@ import { detail, holdsLock } from './state.js';
 import { render, markDeleted, reloadLatest } from './appointment.js';
 import { lostLock } from './editing.js';
 import { drawCursor, removeCursor, clearCursors } from './cursors.js';
+import { onListFrame } from './list.js';
+import { refreshOpenTab } from './history.js';
+
+const LOCK_EVENTS = ['lock-acquired', 'lock-released', 'admin-takeover'];
 
 export function onFrame(frame) {
   if (frame.type === 'pong') return;
+  onListFrame(frame);
   if (frame.type === 'error') {
     if (frame.appointmentId && frame.appointmentId === detail.id && frame.code === 'not_found') markDeleted();
     return;
@@ -57,5 +62,6 @@ export function onFrame(frame) {
     default:
       return;
   }
+  if (LOCK_EVENTS.includes(frame.type)) refreshOpenTab();
   render();
 }

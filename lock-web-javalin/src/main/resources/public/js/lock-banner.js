@@ -53,10 +53,12 @@ export function renderLock() {
 }
 
 /** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
-export function showAlert(text, { reload = false, kind = 'notice' } = {}) {
+export function showAlert(text, { reload = false, restore = false, kind = 'notice' } = {}) {
   $('alert-banner').dataset.kind = kind;
   $('alert-text').textContent = text;
   $('reload-latest').hidden = !reload;
+  $('restore-draft').hidden = !restore;
+  $('discard-draft').hidden = !restore;
   $('alert-banner').hidden = false;
 }
 

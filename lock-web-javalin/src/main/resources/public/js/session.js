@@ -1,18 +1,18 @@
-// The signed-in user and their token.
+// The signed-in user and their token, shared by every tab of this browser.
 
-const TOKEN = 'syncpoint.token';
-const USER = 'syncpoint.user';
+export const TOKEN_KEY = 'syncpoint.token';
+const USER_KEY = 'syncpoint.user';
 
 export const session = {
-  get token() { return sessionStorage.getItem(TOKEN); },
-  get user() { return JSON.parse(sessionStorage.getItem(USER) || 'null'); },
+  get token() { return localStorage.getItem(TOKEN_KEY); },
+  get user() { return JSON.parse(localStorage.getItem(USER_KEY) || 'null'); },
   set(token, user) {
-    sessionStorage.setItem(TOKEN, token);
-    sessionStorage.setItem(USER, JSON.stringify(user));
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
   },
   clear() {
-    sessionStorage.removeItem(TOKEN);
-    sessionStorage.removeItem(USER);
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
   },
 };
 

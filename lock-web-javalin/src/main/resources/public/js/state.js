@@ -11,6 +11,7 @@ export const detail = {
   pending: null,
   leaseMs: 0,
   draft: false,
+  offeredDraft: null,
   deleted: false,
   renewTimer: null,
   tickTimer: null,

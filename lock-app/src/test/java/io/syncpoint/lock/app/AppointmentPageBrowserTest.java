@@ -166,6 +166,7 @@ class AppointmentPageBrowserTest {
             alice.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
             alice.openAppointment(id, "Standup");
             alice.click("edit");
+            alice.waitUntil("Alice edits", d -> alice.clickable("save"));
             bob.waitUntil("Bob sees Alice editing", d -> "other".equals(bob.lockState()));
             alice.driver().close();
         } finally {

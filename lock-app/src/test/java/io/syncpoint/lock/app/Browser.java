@@ -37,7 +37,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration PATIENCE = Duration.ofSeconds(20);
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** The browser logs an API's expected refusals (409, 404…) as failed resource loads; those are answers, not errors. */
     private static final Pattern EXPECTED_REFUSAL = Pattern.compile(
             "/api/v1/\\S* - Failed to load resource: the server responded with a status of 4\\d\\d");
@@ -224,6 +224,27 @@ final class Browser implements AutoCloseable {
         return (List<Map<String, Object>>) js("return window.__states;");
     }
 
+    /**
+     * From the next page load on, lets the test drop the page's WebSocket and keep it from reconnecting:
+     * {@code window.__offline = true} closes the open sockets and makes new ones fail until it is false again.
+     */
+    void controlWebSockets() {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "const Native = window.WebSocket; const open = [];"
+                + "let offline = false;"
+                + "Object.defineProperty(window, '__offline', { get: () => offline, set: (value) => {"
+                + "  offline = value; if (value) open.splice(0).forEach((s) => s.close()); } });"
+                + "window.WebSocket = function (url, protocols) {"
+                + "  if (offline) {"
+                + "    const refused = new EventTarget(); refused.readyState = Native.CLOSED;"
+                + "    refused.send = () => {}; refused.close = () => {};"
+                + "    setTimeout(() => refused.dispatchEvent(new Event('close')), 10);"
+                + "    return refused;"
+                + "  }"
+                + "  const socket = new Native(url, protocols); open.push(socket); return socket; };"
+                + "Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });"));
+    }
+
     <T> T waitUntil(String what, Function<WebDriver, T> condition) {
         return waitUntil(what, PATIENCE, condition);
     }
@@ -276,10 +297,18 @@ final class Browser implements AutoCloseable {
     }
 
     private void deleteProfile() {
-        try (Stream<Path> files = Files.walk(profile)) {
+        deleteTree(profile);
+    }
+
+    /** Deletes a folder and everything in it; a leftover file is harmless. */
+    static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            // A leftover temp folder is harmless.
+            // Left for the next run or the OS's temp cleaner.
         }
     }
 }

@@ -32,6 +32,8 @@ final class BrowserFixture implements AutoCloseable {
     /** Starts the embedded-default server with demo data and {@code environment} on top of it. */
     static BrowserFixture start(Class<?> testClass, Map<String, String> environment) {
         Browser.assumeInstalled();
+        // Screenshots of this run only, so a failing run's steps can be read in order.
+        Browser.deleteTree(Browser.SCREENSHOTS.resolve(testClass.getSimpleName()));
         Map<String, String> variables = new HashMap<>(environment);
         variables.put("LOCK_PORT", "0");
         return new BrowserFixture(Application.start(Configuration.fromEnvironment(variables)), testClass.getSimpleName());
