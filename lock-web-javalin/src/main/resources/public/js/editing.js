@@ -84,6 +84,7 @@ async function renew() {
 }
 
 export async function save() {
+  if (!detail.editing || detail.pending) return;
   const button = $('save');
   busy(button, true, 'Saving…');
   detail.pending = 'saving';

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -22,36 +20,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class AppointmentPageBrowserTest {
     private static final List<String> FIELDS = List.of("title", "startsAt", "endsAt", "location", "status",
             "attendees", "description");
-    private static BrowserFixture ui;
-    private static Browser alice;
-    private static Browser bob;
-    private static Browser admin;
-
-    @BeforeAll
-    static void startServerAndBrowsers() {
-        ui = BrowserFixture.start(AppointmentPageBrowserTest.class, Map.of());
-        alice = ui.alice();
-        bob = ui.bob();
-        admin = ui.admin();
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @AfterEach
-    void noBrowserLoggedAnError() {
-        ui.assertNoConsoleErrors();
-    }
+    @RegisterExtension
+    static final BrowserFixture ui = new BrowserFixture(Map.of());
 
     @Test
     void anEditShowsLiveOnAnotherViewersPageAndItsSaveAndCancelToo() {
-        String id = ui.createAppointment("Budget review");
-        alice.openAppointment(id, "Budget review");
-        bob.openAppointment(id, "Budget review");
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Budget review", alice, bob);
 
         alice.click("edit");
         alice.waitUntil("Alice edits", d -> alice.clickable("save") && alice.fieldEnabled("title"));
@@ -103,9 +79,9 @@ class AppointmentPageBrowserTest {
 
     @Test
     void whenBothPressEditAtOnceExactlyOneEditsAndTheOtherIsToldWho() {
-        String id = ui.createAppointment("Offsite");
-        alice.openAppointment(id, "Offsite");
-        bob.openAppointment(id, "Offsite");
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Offsite", alice, bob);
 
         alice.click("edit");
         bob.click("edit");
@@ -128,9 +104,9 @@ class AppointmentPageBrowserTest {
 
     @Test
     void anAdminTakeoverTellsTheEditorAtOnceWhoKeepsTheDraftAndCanReapplyIt() {
-        String id = ui.createAppointment("Vendor visit");
-        alice.openAppointment(id, "Vendor visit");
-        admin.openAppointment(id, "Vendor visit");
+        Browser alice = ui.alice();
+        Browser admin = ui.admin();
+        String id = ui.openNewAppointment("Vendor visit", alice, admin);
         alice.click("edit");
         alice.waitUntil("Alice edits", d -> alice.fieldEnabled("description"));
         alice.type("description", "Bring the signed contract.");
@@ -147,8 +123,7 @@ class AppointmentPageBrowserTest {
         admin.click("cancel-edit");
 
         alice.waitUntil("the lock frees", d -> "free".equals(alice.lockState()) && alice.clickable("edit"));
-        alice.click("edit");
-        alice.waitUntil("Alice edits again with her draft", d -> alice.clickable("save"));
+        alice.edit();
         assertThat(alice.field("description")).isEqualTo("Bring the signed contract.");
         alice.click("save");
         alice.waitUntil("the draft is saved", d -> "free".equals(alice.lockState()) && !alice.visible("alert-banner"));
@@ -158,15 +133,15 @@ class AppointmentPageBrowserTest {
 
     @Test
     void closingTheEditorsTabFreesTheLockForOthersWithinSeconds() {
-        String id = ui.createAppointment("Standup");
-        bob.openAppointment(id, "Standup");
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Standup", bob);
         String firstWindow = alice.driver().getWindowHandle();
         alice.driver().switchTo().newWindow(WindowType.WINDOW);
         try {
             alice.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
             alice.openAppointment(id, "Standup");
-            alice.click("edit");
-            alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+            alice.edit();
             bob.waitUntil("Bob sees Alice editing", d -> "other".equals(bob.lockState()));
             alice.driver().close();
         } finally {
@@ -178,11 +153,10 @@ class AppointmentPageBrowserTest {
 
     @Test
     void anotherViewersCursorShowsNamedAndColouredAndGoesWhenStill() {
-        String id = ui.createAppointment("Design critique");
-        alice.openAppointment(id, "Design critique");
-        bob.openAppointment(id, "Design critique");
-        bob.click("edit");
-        bob.waitUntil("Bob edits", d -> bob.clickable("save"));
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Design critique", alice, bob);
+        bob.edit();
 
         WebElement area = bob.driver().findElement(By.id("editor-area"));
         new Actions(bob.driver()).moveToElement(area, -120, -40).pause(Duration.ofMillis(250))
@@ -203,6 +177,7 @@ class AppointmentPageBrowserTest {
 
     @Test
     void twoTabsOfOnePersonNeverBothEditAndTheOtherKeepsItsTextAsADraft() {
+        Browser alice = ui.alice();
         String id = ui.createAppointment("Two tabs");
         String tabOne = alice.driver().getWindowHandle();
         alice.openAppointment(id, "Two tabs");
@@ -245,10 +220,9 @@ class AppointmentPageBrowserTest {
 
     @Test
     void cancellingOnASlowNetworkShowsReleasingUntilTheServerAnswers() {
-        String id = ui.createAppointment("Slow cancel");
-        alice.openAppointment(id, "Slow cancel");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Slow cancel", alice);
+        alice.edit();
         alice.recordStates();
         alice.slowNetwork(2500, true);
         alice.click("cancel-edit");
@@ -268,10 +242,9 @@ class AppointmentPageBrowserTest {
 
     @Test
     void savingOnASlowNetworkSaysSavedOnceSavedAndShowsReleasingUntilReleased() {
-        String id = ui.createAppointment("Slow save");
-        alice.openAppointment(id, "Slow save");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Slow save", alice);
+        alice.edit();
         alice.type("title", " (final)");
         alice.recordStates();
         alice.slowNetwork(2500, true);
@@ -291,6 +264,7 @@ class AppointmentPageBrowserTest {
 
     @Test
     void openingAnotherAppointmentClearsThePreviousOnesDataWhileItLoadsAndForAnUnknownId() {
+        Browser bob = ui.bob();
         String first = ui.createAppointment("Kickoff first");
         String second = ui.createAppointment("Kickoff second");
         bob.openAppointment(first, "Kickoff first");
@@ -314,6 +288,7 @@ class AppointmentPageBrowserTest {
 
     @Test
     void theListReachesEveryAppointmentPastTwoHundredAndSaysMoreExist() {
+        Browser bob = ui.bob();
         for (int i = 1; i <= 205; i++) {
             ui.createAppointment(String.format("Batch %03d", i));
         }
@@ -323,19 +298,19 @@ class AppointmentPageBrowserTest {
                 && bob.text("list-count").contains("of " + total));
         bob.screenshot("list-first-page");
         while (bob.visible("list-more")) {
-            long shown = rows(bob);
+            long shown = bob.listRows();
             bob.click("list-more");
-            bob.waitUntil("the next page shows", d -> rows(bob) > shown);
+            bob.waitUntil("the next page shows", d -> bob.listRows() > shown);
         }
-        assertThat(rows(bob)).isEqualTo(total);
+        assertThat(bob.listRows()).isEqualTo(total);
         assertThat(bob.text("appointment-rows")).contains("Batch 205");
         assertThat(bob.text("list-count")).contains(total + " of " + total);
     }
 
     @Test
     void aRefusalIsClearedWhenTheLockFrees() {
-        String id = ui.createAppointment("Refused");
-        bob.openAppointment(id, "Refused");
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Refused", bob);
         bob.slowNetwork(1500, true);
         bob.click("edit");
         assertThat(ui.client.post("/appointments/" + id + "/acquire-lock", ui.aliceToken, Map.of()).status()).isEqualTo(200);
@@ -347,9 +322,6 @@ class AppointmentPageBrowserTest {
         bob.screenshot("refusal-cleared");
     }
 
-    private static long rows(Browser browser) {
-        return (Long) browser.js("return document.querySelectorAll('#appointment-rows tr').length;");
-    }
 
     private static int indexOf(List<Map<String, Object>> states, java.util.function.Predicate<Map<String, Object>> match) {
         for (int i = 0; i < states.size(); i++) {

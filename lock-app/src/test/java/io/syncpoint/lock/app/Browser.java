@@ -149,6 +149,16 @@ final class Browser implements AutoCloseable {
                 + " return !e.hidden && !e.disabled;", id));
     }
 
+    /** Presses Edit and waits until this page edits. */
+    void edit() {
+        click("edit");
+        waitUntil("editing", d -> clickable("save"));
+    }
+
+    long listRows() {
+        return (Long) js("return document.querySelectorAll('#appointment-rows tr').length;");
+    }
+
     void click(String id) {
         driver.findElement(By.id(id)).click();
     }

@@ -5,56 +5,60 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real server started in this JVM and the browsers of one browser test class: Alice, Bob and the admin,
- * each in their own headless Chromium, signed in through the UI. Stops everything it started.
+ * The real server started in this JVM for one browser test class, and that class's browsers: Alice, Bob and
+ * the admin, each in their own headless Chromium, opened on first use and signed in through the UI. After
+ * each test no browser may have logged a console error; after the class everything started is stopped.
  */
-final class BrowserFixture implements AutoCloseable {
-    private final Application app;
-    private final String testClass;
-    private final List<Browser> browsers = new ArrayList<>();
-    final ServerClient client;
-    final String aliceToken;
+final class BrowserFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+    private final Map<String, String> environment;
+    private final Map<String, Browser> browsers = new LinkedHashMap<>();
+    private Application app;
+    private String testClass;
+    ServerClient client;
+    String aliceToken;
 
-    private BrowserFixture(Application app, String testClass) {
-        this.app = app;
-        this.testClass = testClass;
-        this.client = new ServerClient(app.port());
-        this.aliceToken = client.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+    /** The embedded-default server with demo data and {@code environment} on top of it. */
+    BrowserFixture(Map<String, String> environment) {
+        this.environment = environment;
     }
 
-    /** Starts the embedded-default server with demo data and {@code environment} on top of it. */
-    static BrowserFixture start(Class<?> testClass, Map<String, String> environment) {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         Browser.assumeInstalled();
+        testClass = context.getRequiredTestClass().getSimpleName();
         // Screenshots of this run only, so a failing run's steps can be read in order.
-        Browser.deleteTree(Browser.SCREENSHOTS.resolve(testClass.getSimpleName()));
+        Browser.deleteTree(Browser.SCREENSHOTS.resolve(testClass));
         Map<String, String> variables = new HashMap<>(environment);
         variables.put("LOCK_PORT", "0");
-        return new BrowserFixture(Application.start(Configuration.fromEnvironment(variables)), testClass.getSimpleName());
+        app = Application.start(Configuration.fromEnvironment(variables));
+        client = new ServerClient(app.port());
+        aliceToken = client.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
     }
 
     Browser alice() {
-        return open("alice", DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+        return browser("alice", DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
     }
 
     Browser bob() {
-        return open("bob", DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
+        return browser("bob", DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
     }
 
     Browser admin() {
-        return open("admin", DemoData.ADMIN_EMAIL, DemoData.ADMIN_PASSWORD);
+        return browser("admin", DemoData.ADMIN_EMAIL, DemoData.ADMIN_PASSWORD);
     }
 
-    private Browser open(String name, String email, String password) {
-        Browser browser = new Browser(name, app.port(), testClass);
-        browsers.add(browser);
-        return browser.signIn(email, password);
+    private Browser browser(String name, String email, String password) {
+        return browsers.computeIfAbsent(name, n -> new Browser(n, app.port(), testClass).signIn(email, password));
     }
 
     /** A new appointment of Alice's, tomorrow at ten, created through the API. */
@@ -70,10 +74,20 @@ final class BrowserFixture implements AutoCloseable {
         return answer.json().get("id").asText();
     }
 
-    /** Asserts that no browser logged a console error or an uncaught exception since the last check. */
-    void assertNoConsoleErrors() {
-        Map<String, List<String>> errors = new LinkedHashMap<>();
+    /** Creates an appointment of Alice's and opens it in each of {@code browsers}; returns its id. */
+    String openNewAppointment(String title, Browser... browsers) {
+        String id = createAppointment(title);
         for (Browser browser : browsers) {
+            browser.openAppointment(id, title);
+        }
+        return id;
+    }
+
+    /** No browser logged a console error or an uncaught exception during the test. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        for (Browser browser : browsers.values()) {
             List<String> logged = browser.consoleErrors();
             if (!logged.isEmpty()) {
                 errors.put(browser.name(), logged);
@@ -83,13 +97,13 @@ final class BrowserFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         try {
-            for (Browser browser : browsers) {
-                browser.close();
-            }
+            browsers.values().forEach(Browser::close);
         } finally {
-            app.close();
+            if (app != null) {
+                app.close();
+            }
         }
     }
 }

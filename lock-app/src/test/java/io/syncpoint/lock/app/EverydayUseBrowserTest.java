@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -15,35 +13,14 @@ import org.openqa.selenium.WindowType;
 
 /** What a user notices in daily use: drafts that survive a reload, clear validation, live list and history, phones, keys, reconnects. */
 class EverydayUseBrowserTest {
-    private static BrowserFixture ui;
-    private static Browser alice;
-    private static Browser bob;
-
-    @BeforeAll
-    static void startServerAndBrowsers() {
-        ui = BrowserFixture.start(EverydayUseBrowserTest.class, Map.of());
-        alice = ui.alice();
-        bob = ui.bob();
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @AfterEach
-    void noBrowserLoggedAnError() {
-        ui.assertNoConsoleErrors();
-    }
+    @RegisterExtension
+    static final BrowserFixture ui = new BrowserFixture(Map.of());
 
     @Test
     void reloadingWhileEditingWarnsFirstAndOffersTheDraftBack() {
-        String id = ui.createAppointment("Agenda");
-        alice.openAppointment(id, "Agenda");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Agenda", alice);
+        alice.edit();
         alice.type("description", "Half-written agenda");
 
         // Headless Chromium never shows the leave-page dialog; the page's answer to the event is what asks for it.
@@ -56,8 +33,7 @@ class EverydayUseBrowserTest {
         alice.click("restore-draft");
         assertThat(alice.field("description")).isEqualTo("Half-written agenda");
         alice.waitUntil("the lock is free after the reload", d -> "free".equals(alice.lockState()) && alice.clickable("edit"));
-        alice.click("edit");
-        alice.waitUntil("Alice edits her restored draft", d -> alice.clickable("save"));
+        alice.edit();
         assertThat(alice.field("description")).isEqualTo("Half-written agenda");
         alice.click("save");
         alice.waitUntil("saved", d -> "free".equals(alice.lockState()) && !alice.visible("alert-banner"));
@@ -69,10 +45,10 @@ class EverydayUseBrowserTest {
 
     @Test
     void validationNamesTheFieldAsTheFormLabelsItAndHighlightsIt() {
-        String id = ui.createAppointment("Invalid times");
-        alice.openAppointment(id, "Invalid times");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("Invalid times", alice);
+        alice.edit();
         alice.js("const f = document.getElementById('editor'); f.endsAt.value = '2020-01-01T08:00';"
                 + " f.endsAt.dispatchEvent(new Event('input', { bubbles: true }));");
         alice.click("save");
@@ -94,6 +70,7 @@ class EverydayUseBrowserTest {
 
     @Test
     void aNewTabIsAlreadySignedIn() {
+        Browser alice = ui.alice();
         String first = alice.driver().getWindowHandle();
         alice.driver().switchTo().newWindow(WindowType.WINDOW);
         try {
@@ -108,6 +85,7 @@ class EverydayUseBrowserTest {
 
     @Test
     void theListFollowsLockChangesAndNewAppointmentsWithoutRefreshing() {
+        Browser bob = ui.bob();
         String id = ui.createAppointment("Listed live");
         bob.navigate("#/");
         bob.waitUntil("the appointment is listed", d -> lockPill(bob, id).equals("Free"));
@@ -122,8 +100,8 @@ class EverydayUseBrowserTest {
 
     @Test
     void anOpenHistoryTabFollowsTheEvents() {
-        String id = ui.createAppointment("History live");
-        bob.openAppointment(id, "History live");
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("History live", bob);
         bob.click("tab-history");
         bob.waitUntil("the history is empty", d -> bob.visible("history-empty"));
         ui.client.post("/appointments/" + id + "/acquire-lock", ui.aliceToken, Map.of());
@@ -137,8 +115,9 @@ class EverydayUseBrowserTest {
 
     @Test
     void onAPhoneTheListFitsTheScreenAndEachTimeStaysShort() {
+        Browser bob = ui.bob();
         bob.navigate("#/");
-        bob.waitUntil("the list shows", d -> rows(bob) > 0);
+        bob.waitUntil("the list shows", d -> bob.listRows() > 0);
         Dimension desk = bob.driver().manage().window().getSize();
         bob.driver().manage().window().setSize(new Dimension(390, 844));
         try {
@@ -157,8 +136,8 @@ class EverydayUseBrowserTest {
 
     @Test
     void tabsAnswerArrowKeysAndEscapeCancelsEditing() {
-        String id = ui.createAppointment("Keyboard");
-        alice.openAppointment(id, "Keyboard");
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Keyboard", alice);
         alice.driver().findElement(By.id("tab-details")).sendKeys(Keys.ARROW_RIGHT);
         alice.waitUntil("History is chosen", d -> alice.visible("panel-history") && "tab-history".equals(focused(alice)));
         alice.driver().switchTo().activeElement().sendKeys(Keys.ARROW_RIGHT);
@@ -166,14 +145,14 @@ class EverydayUseBrowserTest {
         alice.driver().switchTo().activeElement().sendKeys(Keys.HOME);
         alice.waitUntil("Details is chosen", d -> alice.visible("panel-details") && "tab-details".equals(focused(alice)));
 
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        alice.edit();
         alice.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
         alice.waitUntil("Escape cancelled editing", d -> "free".equals(alice.lockState()) && !alice.clickable("save"));
     }
 
     @Test
     void afterTheConnectionDropsThePageSaysOfflineAndReadsEverythingAgainWhenBack() {
+        Browser bob = ui.bob();
         String id = ui.createAppointment("Flaky network");
         bob.controlWebSockets();
         bob.navigate("#/");
@@ -203,9 +182,6 @@ class EverydayUseBrowserTest {
                 + " return r ? r.textContent : '';", id);
     }
 
-    private static long rows(Browser browser) {
-        return (Long) browser.js("return document.querySelectorAll('#appointment-rows tr').length;");
-    }
 
     private static String focused(Browser browser) {
         return (String) browser.js("return document.activeElement && document.activeElement.id;");

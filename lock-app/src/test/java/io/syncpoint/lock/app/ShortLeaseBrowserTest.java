@@ -5,43 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
 
 /** The appointment page with a six-second lease: renewal timed from the lease the server reports, and expiry. */
 class ShortLeaseBrowserTest {
-    private static BrowserFixture ui;
-    private static Browser alice;
-
-    @BeforeAll
-    static void startServerAndBrowser() {
-        ui = BrowserFixture.start(ShortLeaseBrowserTest.class,
-                Map.of("LOCK_TTL_SECONDS", "6", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
-        alice = ui.alice();
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (ui != null) {
-            ui.close();
-        }
-    }
-
-    @AfterEach
-    void noBrowserLoggedAnError() {
-        ui.assertNoConsoleErrors();
-    }
+    @RegisterExtension
+    static final BrowserFixture ui = new BrowserFixture(Map.of("LOCK_TTL_SECONDS", "6", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
 
     @Test
     void anEditorWhoKeepsTypingKeepsAShortLease() {
-        String id = ui.createAppointment("Short lease");
-        alice.openAppointment(id, "Short lease");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Short lease", alice);
+        alice.edit();
 
         // Typing at a person's pace for more than two leases.
         Actions typing = new Actions(alice.driver()).click(alice.driver().findElement(By.cssSelector("#editor [name=description]")));
@@ -62,10 +40,9 @@ class ShortLeaseBrowserTest {
 
     @Test
     void aLeaseThatExpiresWhileEditingTurnsThePageReadOnlyAndKeepsTheDraft() {
-        String id = ui.createAppointment("Expiring lease");
-        alice.openAppointment(id, "Expiring lease");
-        alice.click("edit");
-        alice.waitUntil("Alice edits", d -> alice.clickable("save"));
+        Browser alice = ui.alice();
+        String id = ui.openNewAppointment("Expiring lease", alice);
+        alice.edit();
         alice.type("description", "An idea worth keeping");
         alice.failRequests("/acquire-lock");
 
