@@ -147,7 +147,7 @@ class AppointmentPageBrowserTest {
         } finally {
             alice.driver().switchTo().window(firstWindow);
         }
-        bob.waitUntil("Bob sees the lock free", Duration.ofSeconds(5), d -> "free".equals(bob.lockState()));
+        bob.waitUntil("Bob sees the lock free within seconds", Duration.ofSeconds(8), d -> "free".equals(bob.lockState()));
         bob.screenshot("free-after-tab-closed");
     }
 
