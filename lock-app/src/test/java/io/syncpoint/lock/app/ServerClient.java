@@ -38,6 +38,14 @@ final class ServerClient {
         return send("PUT", path, token, body);
     }
 
+    Answer delete(String path, String token, Map<String, Object> body) {
+        return send("DELETE", path, token, body);
+    }
+
+    Answer put(String path, String token, Map<String, Object> body, Map<String, String> headers) {
+        return send("PUT", path, token, body, headers);
+    }
+
     String signIn(String email, String password) {
         Answer answer = post("/auth/signin", null, Map.of("email", email, "password", password));
         if (answer.status() != 200) {
@@ -63,6 +71,10 @@ final class ServerClient {
     }
 
     private Answer send(String method, String path, String token, Map<String, Object> body) {
+        return send(method, path, token, body, Map.of());
+    }
+
+    private Answer send(String method, String path, String token, Map<String, Object> body, Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -70,6 +82,7 @@ final class ServerClient {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
+            headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();
             return new Answer(response.statusCode(), text.isBlank() || text.charAt(0) != '{'

@@ -1,0 +1,69 @@
+// The lock banner with its countdown, the action buttons it governs, and the alert under it.
+import { $, isBusy } from './dom.js';
+import { session, me } from './session.js';
+import { countdown } from './format.js';
+import { detail, liveLock, serverNow } from './state.js';
+
+export function renderLock() {
+  if (!detail.id) return;
+  const lock = liveLock();
+  let state;
+  let text;
+  let left = '';
+  if (detail.deleted) {
+    state = 'gone';
+    text = detail.appointment ? 'This appointment has been deleted.' : 'There is no such appointment.';
+  } else if (!detail.appointment) {
+    state = 'loading';
+    text = 'Loading…';
+  } else if (detail.pending) {
+    state = 'mine';
+    text = detail.pending === 'saving' ? 'Saving your changes…' : 'Releasing your lock…';
+  } else if (!lock) {
+    state = 'free';
+    text = 'Free — nobody is editing. Press Edit to start.';
+  } else {
+    left = `Lock expires in ${countdown(Date.parse(lock.expiresAt) - serverNow())}.`;
+    if (lock.userId !== me()) {
+      state = 'other';
+      text = `${lock.userInfo.name} is editing.`;
+    } else {
+      state = 'mine';
+      text = detail.editing
+        ? 'You are editing; your lock renews automatically.'
+        : 'You hold the lock (another tab?). Press Edit to continue here.';
+    }
+  }
+  $('lock-banner').dataset.state = state;
+  // The state sentence is announced when it changes; the countdown ticks silently beside it.
+  if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
+  $('lock-countdown').textContent = left;
+
+  // A refusal ("Alice is editing…") is only true while someone else holds the lock.
+  if (state !== 'other' && $('alert-banner').dataset.kind === 'refusal') hideAlert();
+
+  const editing = detail.editing && state === 'mine';
+  $('edit').hidden = editing || detail.deleted;
+  $('edit').disabled = state === 'other' || state === 'loading' || isBusy($('edit'));
+  $('save').hidden = !editing;
+  $('save').disabled = Boolean(detail.pending);
+  $('cancel-edit').hidden = !editing;
+  $('cancel-edit').disabled = Boolean(detail.pending);
+  $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
+}
+
+/** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
+export function showAlert(text, { reload = false, restore = false, kind = 'notice' } = {}) {
+  $('alert-banner').dataset.kind = kind;
+  $('alert-text').textContent = text;
+  $('reload-latest').hidden = !reload;
+  $('restore-draft').hidden = !restore;
+  $('discard-draft').hidden = !restore;
+  $('alert-banner').hidden = false;
+}
+
+export function hideAlert() {
+  $('alert-banner').hidden = true;
+  $('alert-banner').dataset.kind = '';
+  $('alert-text').textContent = '';
+}

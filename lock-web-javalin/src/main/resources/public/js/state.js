@@ -1,0 +1,23 @@
+// What the open appointment page knows: the appointment, its lock, and whether this tab edits it.
+import { me } from './session.js';
+
+export const detail = {
+  id: null,
+  appointment: null,
+  lock: null,
+  offsetMs: 0,
+  editing: false,
+  // 'saving' or 'releasing' while this tab's save or release is on its way; the page stays read-only.
+  pending: null,
+  leaseMs: 0,
+  draft: false,
+  offeredDraft: null,
+  deleted: false,
+  renewTimer: null,
+  tickTimer: null,
+  cursors: new Map(),
+};
+
+export const serverNow = () => Date.now() + detail.offsetMs;
+export const liveLock = () => (detail.lock && Date.parse(detail.lock.expiresAt) > serverNow() ? detail.lock : null);
+export const holdsLock = () => liveLock()?.userId === me();
