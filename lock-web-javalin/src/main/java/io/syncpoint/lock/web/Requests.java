@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -52,6 +55,22 @@ final class Requests {
             throw ApiProblem.invalid("body", "must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Reads and drops a refused body of at most {@code upTo} bytes, so that a client still sending it
+     * reads the answer instead of a reset connection; a larger one is left unread and the connection closed.
+     */
+    static void discardBody(Context ctx, long upTo) {
+        if (ctx.req().getContentLengthLong() > upTo) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try (InputStream body = ctx.req().getInputStream()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException clientHungUp) {
+            // Nothing to answer to then.
+        }
     }
 
     static ApiProblem payloadTooLarge(long limit) {

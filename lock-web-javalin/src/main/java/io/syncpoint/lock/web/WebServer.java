@@ -24,6 +24,8 @@ import java.util.TreeSet;
  */
 public final class WebServer {
     public static final String BASE = "/api/v1";
+    /** Refused bodies up to this many times the limit are read and dropped, so the client sees the 413. */
+    private static final long DISCARDED_BODY_FACTOR = 16;
 
     private final WebDependencies dependencies;
     private final Javalin app;
@@ -113,6 +115,7 @@ public final class WebServer {
             Requests.requireWellFormedPath(ctx);
             long length = ctx.req().getContentLengthLong();
             if (length > settings.maxBodyBytes()) {
+                Requests.discardBody(ctx, settings.maxBodyBytes() * DISCARDED_BODY_FACTOR);
                 throw Requests.payloadTooLarge(settings.maxBodyBytes());
             }
         });

@@ -74,6 +74,18 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aClientStillSendingABodyOverTheLimitReadsThe413() {
+        start();
+        String token = server.signUp();
+        String tooLarge = "{\"title\":\"" + "x".repeat((int) WebSettings.DEFAULT_MAX_BODY_BYTES * 4) + "\"}";
+        for (int attempt = 0; attempt < 40; attempt++) {
+            ApiClient.Response answer = server.api().post("/api/v1/appointments", token, tooLarge);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
+            assertThat(answer.json().get("code").asText()).isEqualTo("payload_too_large");
+        }
+    }
+
+    @Test
     void aBadChunkSizeIsAnsweredWith400AndLoggedAsNoError() {
         start();
         String logged = capturingStandardError(() -> {
