@@ -23,7 +23,10 @@ final class ServerClient {
         this.base = "http://localhost:" + port + "/api/v1";
     }
 
-    record Answer(int status, JsonNode json) {
+    record Answer(int status, JsonNode json, String contentType) {
+        boolean isProblem() {
+            return contentType.startsWith("application/problem+json") && json.hasNonNull("code");
+        }
     }
 
     Answer get(String path, String token) {
@@ -32,6 +35,14 @@ final class ServerClient {
 
     Answer post(String path, String token, Map<String, Object> body) {
         return send("POST", path, token, body);
+    }
+
+    Answer put(String path, String token, Map<String, Object> body, Map<String, String> headers) {
+        return send("PUT", path, token, body, headers);
+    }
+
+    Answer delete(String path, String token, Map<String, Object> body) {
+        return send("DELETE", path, token, body);
     }
 
     String signIn(String email, String password) {
@@ -59,6 +70,11 @@ final class ServerClient {
     }
 
     private Answer send(String method, String path, String token, Map<String, Object> body) {
+        return send(method, path, token, body, Map.of());
+    }
+
+    private Answer send(String method, String path, String token, Map<String, Object> body,
+                        Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -66,10 +82,12 @@ final class ServerClient {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
+            headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();
             return new Answer(response.statusCode(), text.isBlank() || text.charAt(0) != '{'
-                    ? MAPPER.createObjectNode() : MAPPER.readTree(text));
+                    ? MAPPER.createObjectNode() : MAPPER.readTree(text),
+                    response.headers().firstValue("Content-Type").orElse(""));
         } catch (ConnectException e) {
             throw new UncheckedIOException(e);
         } catch (IOException e) {
