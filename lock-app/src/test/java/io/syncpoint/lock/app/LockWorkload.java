@@ -123,6 +123,11 @@ final class LockWorkload {
 
     /** The lock history rows of the workload's appointments, read from the database. */
     List<HistoryRow> history(PostgresSettings database) throws SQLException {
+        return history(database, appointments);
+    }
+
+    /** The lock history rows of {@code appointments}, read from the database, oldest first. */
+    static List<HistoryRow> history(PostgresSettings database, List<String> appointments) throws SQLException {
         List<HistoryRow> rows = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
              PreparedStatement query = connection.prepareStatement("SELECT seq, appointment_id, lock_id, action, at, "

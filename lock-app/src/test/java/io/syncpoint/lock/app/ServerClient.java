@@ -23,6 +23,11 @@ final class ServerClient {
         this.base = "http://localhost:" + port + "/api/v1";
     }
 
+    /** The server's WebSocket endpoint, without the token. */
+    String webSocketUrl() {
+        return base.replaceFirst("^http", "ws") + "/ws";
+    }
+
     record Answer(int status, JsonNode json, String contentType) {
         boolean isProblem() {
             return contentType.startsWith("application/problem+json") && json.hasNonNull("code");
@@ -43,6 +48,19 @@ final class ServerClient {
 
     Answer delete(String path, String token, Map<String, Object> body) {
         return send("DELETE", path, token, body);
+    }
+
+    /** The body of a GET as text, for routes that do not answer JSON ({@code /metrics}). */
+    String text(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     String signIn(String email, String password) {
