@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +39,6 @@ class FaultToleranceTest {
             "LOCK_SWEEP_INTERVAL_SECONDS", "1");
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Duration RESUME_WITHIN = Duration.ofSeconds(5);
-    /**
-     * HikariCP retries a lost database with a pause that doubles up to 5 s, so a pool may wait that
-     * long after the database is back before it connects again.
-     */
-    private static final Duration POOL_RETRY_PAUSE = Duration.ofSeconds(5);
     /** Hikari's 3 s wait for a connection plus generous room for a busy machine: never a hang. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(8);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -130,10 +126,9 @@ class FaultToleranceTest {
                 .noneMatch(outcome -> outcome.endsWith("|no answer"))
                 .anyMatch(outcome -> outcome.endsWith("|503 unavailable"));
         assertThat(Duration.ofNanos(slowest)).as("slowest answer").isLessThan(ANSWER_WITHIN);
-        assertThat(serviceA).as("service on A resumes").isBetween(0L, POOL_RETRY_PAUSE.plus(RESUME_WITHIN).toNanos());
-        assertThat(serviceB).as("service on B resumes").isBetween(0L, POOL_RETRY_PAUSE.plus(RESUME_WITHIN).toNanos());
-        assertThat(events).as("events across nodes resume within 5 s of node A serving again")
-                .isBetween(0L, serviceA + RESUME_WITHIN.toNanos());
+        assertThat(serviceA).as("service on A resumes").isBetween(0L, RESUME_WITHIN.toNanos());
+        assertThat(serviceB).as("service on B resumes").isBetween(0L, RESUME_WITHIN.toNanos());
+        assertThat(events).as("events across nodes resume").isBetween(0L, RESUME_WITHIN.toNanos());
         assertThat(acknowledgedAfter).as("the load is served again").isPositive();
         assertThat(report.violations()).as(report.summary()).isEmpty();
     }
@@ -167,9 +162,10 @@ class FaultToleranceTest {
         cluster.stop(victim);
         // Others keep trying on the survivor meanwhile: its sweeper races their acquires for each expiry.
         LockWorkload.Member contender = members.get(6);
+        AtomicBoolean allTold = new AtomicBoolean();
         Future<?> contenders = threads.submit(() -> {
-            long until = System.nanoTime() + LEASE.multipliedBy(3).toNanos();
-            while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+            long until = System.nanoTime() + PATIENCE.toNanos();
+            while (!allTold.get() && System.nanoTime() < until) {
                 String appointment = appointments.get((int) Math.floorMod(System.nanoTime(), (long) appointments.size()));
                 survivor.post("/appointments/" + appointment + "/acquire-lock", contender.token(), Map.of());
             }
@@ -185,6 +181,7 @@ class FaultToleranceTest {
                 toldExpired.add(frame.path("appointmentId").asText());
             }
         }
+        allTold.set(true);
         contenders.get();
 
         assertThat(toldExpired).as("the survivor's clients were told of each expiry")
