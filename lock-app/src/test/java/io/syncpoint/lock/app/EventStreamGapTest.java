@@ -11,9 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * fresh snapshot showing the current lock.
  */
 class EventStreamGapTest {
+    private static final int VIEWERS = 4;
+    private static final int ROOMS = 3;
+
     private final TestCluster cluster = new TestCluster();
     private final List<WsTestClient> viewers = new ArrayList<>();
 
@@ -34,37 +41,53 @@ class EventStreamGapTest {
     }
 
     @Test
-    void subscribersOfANodeWhoseEventStreamHadAGapGetTheCurrentLockOnceItIsBack() throws SQLException {
-        Application watched = cluster.start(Map.of("LOCK_DEMO_DATA", "true"));
+    void subscribersOfANodeWhoseEventStreamHadAGapGetTheCurrentLockOnceItIsBack() throws Exception {
+        Application watched = cluster.start(Map.of());
         int watchedListener = eventListenerOf();
-        Application other = cluster.start(Map.of());
-        ServerClient http = new ServerClient(other.port());
-        String alice = http.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
-        String admin = http.signIn(TestCluster.ADMIN_EMAIL, TestCluster.ADMIN_PASSWORD);
-        String appointment = http.post("/appointments", alice, Map.of("title", "Planning",
-                "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z")).json().get("id").asText();
-        WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + watched.port() + "/api/v1/ws?token="
-                + new ServerClient(watched.port()).signIn(DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD)));
-        viewers.add(viewer);
-        viewer.subscribeAndAwaitSnapshot(UUID.fromString(appointment));
-        assertThat(http.post("/appointments/" + appointment + "/acquire-lock", alice, Map.of()).status()).isEqualTo(200);
-        viewer.expect("lock-acquired");
+        ServerClient http = new ServerClient(cluster.start(Map.of()).port());
+        List<LockWorkload.Member> members = LockWorkload.members(http, VIEWERS, TestCluster.ADMIN_EMAIL,
+                TestCluster.ADMIN_PASSWORD);
+        LockWorkload.Member holder = members.get(0);
+        LockWorkload.Member admin = members.get(VIEWERS);
+        List<String> appointments = LockWorkload.hotAppointments(http, holder, ROOMS);
+        ServerClient onWatched = new ServerClient(watched.port());
+        for (int i = 0; i < VIEWERS; i++) {
+            WsTestClient viewer = WsTestClient.connect(URI.create(onWatched.webSocketUrl() + "?token="
+                    + members.get(i).token()));
+            viewers.add(viewer);
+            appointments.forEach(id -> viewer.subscribeAndAwaitSnapshot(UUID.fromString(id)));
+        }
+        parallel(appointments, id -> assertThat(http.post("/appointments/" + id + "/acquire-lock", holder.token(),
+                Map.of()).status()).isEqualTo(200));
+        viewers.forEach(viewer -> appointments.forEach(id -> viewer.expect("lock-acquired")));
 
         // New connections are refused and only the watched node's listener is ended; the other
         // node keeps its pooled connections and works on.
         allowConnections(false);
         terminate(watchedListener);
-        ServerClient.Answer takeover = http.post("/appointments/" + appointment + "/takeover-lock", admin,
-                Map.of("reason", "during the gap"));
-        assertThat(takeover.status()).as("takeover %s", takeover.json()).isEqualTo(200);
+        Map<String, String> adminLease = new ConcurrentHashMap<>();
+        parallel(appointments, id -> {
+            ServerClient.Answer takeover = http.post("/appointments/" + id + "/takeover-lock", admin.token(),
+                    Map.of("reason", "during the gap"));
+            assertThat(takeover.status()).as("takeover %s", takeover.json()).isEqualTo(200);
+            adminLease.put(id, takeover.json().at("/lock/id").asText());
+        });
         allowConnections(true);
 
-        JsonNode snapshot = viewer.skipUntil("subscribed", "admin-takeover", "lock-released", "lock-acquired");
-        assertThat(snapshot.get("appointmentId").asText()).isEqualTo(appointment);
-        assertThat(snapshot.at("/lock/id").asText()).isEqualTo(takeover.json().at("/lock/id").asText());
-        assertThat(snapshot.at("/lock/fencingToken").asLong())
-                .isEqualTo(takeover.json().at("/lock/fencingToken").asLong());
-        assertThat(snapshot.get("cursors").isArray()).isTrue();
+        for (WsTestClient viewer : viewers) {
+            Map<String, String> snapshots = new HashMap<>();
+            while (snapshots.size() < ROOMS) {
+                JsonNode snapshot = viewer.skipUntil("subscribed", "admin-takeover", "lock-released", "lock-acquired");
+                assertThat(snapshot.get("cursors").isArray()).isTrue();
+                snapshots.put(snapshot.get("appointmentId").asText(), snapshot.at("/lock/id").asText());
+            }
+            assertThat(snapshots).as("a fresh snapshot of every room, showing the admin's lease").isEqualTo(adminLease);
+        }
+    }
+
+    private static void parallel(List<String> appointments, Consumer<String> work) {
+        CompletableFuture.allOf(appointments.stream().map(id -> CompletableFuture.runAsync(() -> work.accept(id)))
+                .toArray(CompletableFuture[]::new)).join();
     }
 
     /** The process id of the only event listener on the cluster's database so far. */
