@@ -91,7 +91,10 @@ public final class Application implements AutoCloseable {
                 IdGenerator.random(), clock);
 
         config.admin().ifPresent(admin -> {
-            accounts.ensureAdmin(admin.email(), "Administrator", admin.password());
+            if (!accounts.ensureAdmin(admin.email(), "Administrator", admin.password()).isOk()) {
+                throw new ConfigurationException("LOCK_ADMIN_PASSWORD", "is not the password of the existing account "
+                        + admin.email() + " (LOCK_ADMIN_EMAIL); an existing account becomes admin only with its own password");
+            }
             LOG.info("Admin account {} is ready", admin.email());
         });
         if (config.demoData()) {
@@ -103,12 +106,13 @@ public final class Application implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         WebSettings settings = new WebSettings(config.port(), config.corsOrigins(),
-                new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute()),
+                new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute(),
+                        config.signInsPerAccountPerMinute(), config.signInsPerAddressPerMinute()),
                 WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
-        WebSocketGateway gateway = new WebSocketGateway(tokens, locks, stores.eventSubscriptions(),
+        WebSocketGateway gateway = new WebSocketGateway(accounts, locks, stores.eventSubscriptions(),
                 stores.eventPublisher(), registry, clock, WebSocketSettings.defaults());
         gateway.start();
-        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, tokens, stores.health(),
+        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, stores.health(),
                 locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {

@@ -1,5 +1,6 @@
 package io.syncpoint.lock.app;
 
+import io.syncpoint.lock.core.domain.LeasePolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +32,8 @@ public record Configuration(
         boolean demoData,
         long requestsPerMinute,
         long lockAttemptsPerMinute,
+        long signInsPerAccountPerMinute,
+        long signInsPerAddressPerMinute,
         boolean metricsPublic) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -90,7 +93,8 @@ public record Configuration(
                     + MIN_JWT_SECRET_BYTES + " characters, the same on every node)");
         }
         Duration jwtTtl = read.duration("LOCK_JWT_TTL", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30));
-        Duration leaseTtl = Duration.ofSeconds(read.number("LOCK_TTL_SECONDS", 300, 1, 86_400));
+        Duration leaseTtl = Duration.ofSeconds(read.number("LOCK_TTL_SECONDS", LeasePolicy.DEFAULT_TTL.toSeconds(),
+                LeasePolicy.MIN_TTL.toSeconds(), LeasePolicy.MAX_TTL.toSeconds()));
         Duration sweep = Duration.ofSeconds(read.number("LOCK_SWEEP_INTERVAL_SECONDS", 60, 1, 86_400));
         List<String> origins = read.origins("LOCK_CORS_ORIGINS");
         Optional<String> adminEmail = read.text("LOCK_ADMIN_EMAIL");
@@ -104,9 +108,11 @@ public record Configuration(
         boolean demo = read.flag("LOCK_DEMO_DATA", database.isEmpty());
         long requests = read.number("LOCK_RATE_LIMIT_PER_MINUTE", 1200, 1, 10_000_000);
         long lockAttempts = read.number("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", 120, 1, 10_000_000);
+        long signInsPerAccount = read.number("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", 5, 1, 10_000_000);
+        long signInsPerAddress = read.number("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", 20, 1, 10_000_000);
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, metricsPublic);
+                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic);
     }
 
     private static void checkAdmin(Admin admin) {

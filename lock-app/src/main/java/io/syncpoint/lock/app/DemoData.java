@@ -39,7 +39,9 @@ final class DemoData {
     }
 
     static void load(AccountService accounts, AppointmentService appointments, AppointmentStore store, Clock clock) {
-        accounts.ensureAdmin(ADMIN_EMAIL, "Ada Admin", ADMIN_PASSWORD);
+        if (!accounts.ensureAdmin(ADMIN_EMAIL, "Ada Admin", ADMIN_PASSWORD).isOk()) {
+            throw new IllegalStateException("demo account " + ADMIN_EMAIL + " exists with another password");
+        }
         UserAccount alice = user(accounts, ALICE_EMAIL, "Alice Example", ALICE_PASSWORD);
         user(accounts, BOB_EMAIL, "Bob Example", BOB_PASSWORD);
         if (store.listAppointments(null, null, PageRequest.first(1)).total() == 0) {

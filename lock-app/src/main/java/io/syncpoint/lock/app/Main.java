@@ -17,6 +17,10 @@ public final class Main {
         Application application;
         try {
             application = Application.start(config);
+        } catch (ConfigurationException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException e) {
             System.err.println("SyncPoint could not start: " + e.getMessage());
             System.exit(1);

@@ -45,7 +45,7 @@ class ApplicationTest {
     @Test
     void theSweeperRecordsExpiredLeasesOnSchedule() throws InterruptedException {
         try (Application app = Application.start(Configuration.fromEnvironment(Map.of("LOCK_PORT", "0",
-                "LOCK_TTL_SECONDS", "1", "LOCK_SWEEP_INTERVAL_SECONDS", "1")))) {
+                "LOCK_TTL_SECONDS", "5", "LOCK_SWEEP_INTERVAL_SECONDS", "1")))) {
             ServerClient client = new ServerClient(app.port());
             String alice = client.signIn(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
             String id = client.get("/appointments", alice).json().get("data").get(0).get("id").asText();

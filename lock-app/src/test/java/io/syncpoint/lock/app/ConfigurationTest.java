@@ -24,6 +24,8 @@ class ConfigurationTest {
         assertThat(config.admin()).isEmpty();
         assertThat(config.demoData()).isTrue();
         assertThat(config.metricsPublic()).isTrue();
+        assertThat(config.signInsPerAccountPerMinute()).isEqualTo(5);
+        assertThat(config.signInsPerAddressPerMinute()).isEqualTo(20);
     }
 
     @Test
@@ -44,6 +46,8 @@ class ConfigurationTest {
                 Map.entry("LOCK_DEMO_DATA", "true"),
                 Map.entry("LOCK_RATE_LIMIT_PER_MINUTE", "100"),
                 Map.entry("LOCK_LOCK_RATE_LIMIT_PER_MINUTE", "10"),
+                Map.entry("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "3"),
+                Map.entry("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "12"),
                 Map.entry("LOCK_METRICS_PUBLIC", "false")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
@@ -56,6 +60,8 @@ class ConfigurationTest {
         assertThat(config.demoData()).isTrue();
         assertThat(config.requestsPerMinute()).isEqualTo(100);
         assertThat(config.lockAttemptsPerMinute()).isEqualTo(10);
+        assertThat(config.signInsPerAccountPerMinute()).isEqualTo(3);
+        assertThat(config.signInsPerAddressPerMinute()).isEqualTo(12);
         assertThat(config.metricsPublic()).isFalse();
         assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
     }
@@ -92,6 +98,7 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_JWT_TTL", "forever"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_JWT_TTL", "0s"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_TTL_SECONDS", "0"), "LOCK_TTL_SECONDS");
+        assertRefused(Map.of("LOCK_TTL_SECONDS", "4"), "LOCK_TTL_SECONDS");
         assertRefused(Map.of("LOCK_TTL_SECONDS", "5m"), "LOCK_TTL_SECONDS");
         assertRefused(Map.of("LOCK_SWEEP_INTERVAL_SECONDS", "-1"), "LOCK_SWEEP_INTERVAL_SECONDS");
         assertRefused(Map.of("LOCK_CORS_ORIGINS", "app.example.com"), "LOCK_CORS_ORIGINS");
@@ -100,6 +107,8 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_ADMIN_EMAIL", "root@example.com", "LOCK_ADMIN_PASSWORD", "short"), "LOCK_ADMIN_PASSWORD");
         assertRefused(Map.of("LOCK_DEMO_DATA", "maybe"), "LOCK_DEMO_DATA");
         assertRefused(Map.of("LOCK_RATE_LIMIT_PER_MINUTE", "0"), "LOCK_RATE_LIMIT_PER_MINUTE");
+        assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "0"), "LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE");
+        assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "x"), "LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE");
     }
 
     @Test

@@ -73,6 +73,28 @@ class JarStartsIT {
         assertThat(lines.get(0)).contains("LOCK_PORT");
     }
 
+    @Test
+    void anAdminPasswordThatIsNotTheExistingAccountsStopsTheStartWithExitCode2() throws Exception {
+        PostgresSettings database = TestPostgres.server().newDatabase(4);
+        Map<String, String> env = new java.util.HashMap<>(Map.of("LOCK_PORT", "0", "LOCK_DB_URL", database.jdbcUrl(),
+                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
+                "LOCK_JWT_SECRET", "a-shared-secret-of-at-least-32-characters"));
+        try (Application first = Application.start(Configuration.fromEnvironment(env))) {
+            assertThat(new ServerClient(first.port()).post("/auth/signup", null, Map.of("email", "ops@example.com",
+                    "name", "Mallory", "password", "mallorys-password")).status()).isEqualTo(201);
+        }
+        env.putAll(Map.of("LOCK_ADMIN_EMAIL", "ops@example.com", "LOCK_ADMIN_PASSWORD", "ops-password"));
+        Path log = Files.createTempFile("lock-app", ".log");
+
+        Process process = start(env, log);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isEqualTo(2);
+        assertThat(Files.readAllLines(log, StandardCharsets.UTF_8))
+                .filteredOn(line -> line.startsWith("Configuration error: LOCK_ADMIN_PASSWORD"))
+                .singleElement().asString().contains("ops@example.com").doesNotContain("ops-password");
+    }
+
     private static Process start(Map<String, String> env, Path log) throws IOException {
         assertThat(JAR).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -1,6 +1,7 @@
 package io.syncpoint.lock.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.persistence.jdbi.TestPostgres;
@@ -36,6 +37,33 @@ class PostgresApplicationTest {
             ServerClient.Answer status = client.get("/appointments/" + appointmentId + "/lock-status", adminToken);
             assertThat(status.status()).as("a token of the first run is valid on the second").isEqualTo(200);
             assertThat(status.json().get("state").asText()).isEqualTo("locked_by_user");
+        }
+    }
+
+    @Test
+    void theBootstrapAdminDoesNotTakeOverAnAccountSomeoneElseSignedUpWith() {
+        PostgresSettings database = TestPostgres.server().newDatabase(4);
+        Map<String, String> env = new HashMap<>(Map.of("LOCK_PORT", "0", "LOCK_DB_URL", database.jdbcUrl(),
+                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
+                "LOCK_JWT_SECRET", SECRET));
+        try (Application first = Application.start(Configuration.fromEnvironment(env))) {
+            assertThat(new ServerClient(first.port()).post("/auth/signup", null, Map.of("email", "ops@example.com",
+                    "name", "Mallory", "password", "mallorys-password")).status()).isEqualTo(201);
+        }
+        env.putAll(Map.of("LOCK_ADMIN_EMAIL", "ops@example.com", "LOCK_ADMIN_PASSWORD", "ops-password"));
+
+        Throwable refused = catchThrowable(() -> Application.start(Configuration.fromEnvironment(env)).close());
+
+        assertThat(refused).isInstanceOfSatisfying(ConfigurationException.class, e -> {
+            assertThat(e.variable()).isEqualTo("LOCK_ADMIN_PASSWORD");
+            assertThat(e.getMessage()).contains("ops@example.com").doesNotContain("ops-password");
+        });
+        env.put("LOCK_ADMIN_PASSWORD", "mallorys-password");
+        try (Application second = Application.start(Configuration.fromEnvironment(env))) {
+            ServerClient client = new ServerClient(second.port());
+            String owner = client.signIn("ops@example.com", "mallorys-password");
+            assertThat(client.get("/auth/session", owner).json().at("/user/role").asText())
+                    .as("with the account's own password it is promoted").isEqualTo("admin");
         }
     }
 }

@@ -42,6 +42,10 @@ final class ServerClient {
         return send("POST", path, token, body);
     }
 
+    Answer put(String path, String token, Map<String, Object> body) {
+        return send("PUT", path, token, body);
+    }
+
     Answer put(String path, String token, Map<String, Object> body, Map<String, String> headers) {
         return send("PUT", path, token, body, headers);
     }

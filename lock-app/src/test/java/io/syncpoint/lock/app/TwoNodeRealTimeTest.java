@@ -44,7 +44,7 @@ class TwoNodeRealTimeTest {
                 "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
                 "LOCK_JWT_SECRET", SECRET);
         Map<String, String> envA = new HashMap<>(shared);
-        envA.putAll(Map.of("LOCK_DEMO_DATA", "true", "LOCK_TTL_SECONDS", "3", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
+        envA.putAll(Map.of("LOCK_DEMO_DATA", "true", "LOCK_TTL_SECONDS", "5", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
         nodeA = Application.start(Configuration.fromEnvironment(envA));
         // Node B's sweeper does not run during the test, so an expiry seen on B was recorded by node A.
         Map<String, String> envB = new HashMap<>(shared);

@@ -3,6 +3,7 @@ package io.syncpoint.lock.web;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.port.in.ChangeRole;
@@ -17,11 +18,13 @@ final class AccountRoutes {
     private final AccountService accounts;
     private final Requests requests;
     private final Responses responses;
+    private final RateLimiter rateLimiter;
 
-    AccountRoutes(AccountService accounts, Requests requests, Responses responses) {
+    AccountRoutes(AccountService accounts, Requests requests, Responses responses, RateLimiter rateLimiter) {
         this.accounts = accounts;
         this.requests = requests;
         this.responses = responses;
+        this.rateLimiter = rateLimiter;
     }
 
     void register(RoutesConfig routes) {
@@ -42,7 +45,12 @@ final class AccountRoutes {
         ObjectNode body = requests.body(ctx);
         SignIn.Command command = new SignIn.Command(Requests.requiredText(body, "email"),
                 Requests.requiredText(body, "password"));
-        responses.json(ctx, 200, session(Rejections.valueOf(accounts.signIn(command))));
+        rateLimiter.chargeSignIn(ctx.ip(), command.email());
+        Outcome<Session> signedIn = accounts.signIn(command);
+        if (signedIn.isOk()) {
+            rateLimiter.refundSignIn(ctx.ip(), command.email());
+        }
+        responses.json(ctx, 200, session(Rejections.valueOf(signedIn)));
     }
 
     private void session(Context ctx) {

@@ -3,22 +3,23 @@ package io.syncpoint.lock.web;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.syncpoint.lock.core.domain.Actor;
-import io.syncpoint.lock.core.port.out.AccessTokens;
+import io.syncpoint.lock.core.port.in.Authenticate;
 import java.util.Set;
 
 /**
  * Runs before every matched route: checks the bearer token and the route's {@link Access}, and
- * charges the caller's rate limit. The actor is taken from the token only, never from the request.
+ * charges the caller's rate limit. The caller is the account the token names, as stored now (its
+ * current role, name and email), never anything the request says.
  */
 final class Authentication {
     private static final String ACTOR = "syncpoint.actor";
     private static final String BEARER = "Bearer ";
 
-    private final AccessTokens tokens;
+    private final Authenticate callers;
     private final RateLimiter rateLimiter;
 
-    Authentication(AccessTokens tokens, RateLimiter rateLimiter) {
-        this.tokens = tokens;
+    Authentication(Authenticate callers, RateLimiter rateLimiter) {
+        this.callers = callers;
         this.rateLimiter = rateLimiter;
     }
 
@@ -28,7 +29,7 @@ final class Authentication {
             rateLimiter.chargeRequest("address:" + ctx.ip());
             return;
         }
-        Actor actor = tokens.verify(bearerToken(ctx))
+        Actor actor = callers.authenticate(bearerToken(ctx))
                 .orElseThrow(() -> ApiProblem.unauthorized("The bearer token is invalid or has expired."));
         rateLimiter.chargeRequest("user:" + actor.userId());
         if (roles.contains(Access.ADMIN) && !actor.isAdmin()) {

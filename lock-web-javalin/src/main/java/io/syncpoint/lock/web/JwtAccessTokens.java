@@ -19,10 +19,13 @@ import java.util.UUID;
 /**
  * Bearer tokens as HS256 JWTs with claims {@code sub}, {@code email}, {@code name}, {@code role},
  * {@code iat} and {@code exp}. The verifier accepts HS256 only, so unsigned ({@code alg: none}) or
- * re-signed tokens are refused; any change to a claim breaks the signature.
+ * re-signed tokens are refused; any change to a claim breaks the signature. Nodes' clocks may differ:
+ * {@code iat} and {@code nbf} may lie up to {@link #CLOCK_SKEW_LEEWAY} in this node's future; expiry
+ * gets no leeway.
  */
 public final class JwtAccessTokens implements AccessTokens {
     public static final int MIN_SECRET_LENGTH = 32;
+    public static final Duration CLOCK_SKEW_LEEWAY = Duration.ofSeconds(60);
     private static final String ISSUER = "syncpoint";
 
     private final Algorithm algorithm;
@@ -45,7 +48,9 @@ public final class JwtAccessTokens implements AccessTokens {
                 .withClaimPresence("name")
                 .withClaimPresence("role")
                 .withClaimPresence("exp")
-                .acceptLeeway(0))
+                .acceptLeeway(0)
+                .acceptIssuedAt(CLOCK_SKEW_LEEWAY.toSeconds())
+                .acceptNotBefore(CLOCK_SKEW_LEEWAY.toSeconds()))
                 .build(clock);
         this.lifetime = lifetime;
         this.clock = clock;

@@ -2,7 +2,6 @@ package io.syncpoint.lock.web;
 
 import io.javalin.config.JavalinConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.syncpoint.lock.core.port.out.AccessTokens;
 import io.syncpoint.lock.core.port.out.StoreHealth;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
@@ -15,6 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * Everything the HTTP adapter needs, built by the application's wiring.
  *
+ * @param accounts     also names the caller of every request from their bearer token (as the account is now)
  * @param activeLeases how many leases are live now, for the metrics gauge
  * @param extensions   extra registrations applied to the Javalin configuration after the HTTP routes
  *                     (the WebSocket gateway registers itself this way)
@@ -23,7 +23,6 @@ public record WebDependencies(
         LockService locks,
         AppointmentService appointments,
         AccountService accounts,
-        AccessTokens tokens,
         StoreHealth storeHealth,
         LongSupplier activeLeases,
         PrometheusMeterRegistry meterRegistry,
@@ -32,14 +31,14 @@ public record WebDependencies(
         List<Consumer<JavalinConfig>> extensions) {
 
     public WebDependencies {
-        requireAll(locks, appointments, accounts, tokens, storeHealth, activeLeases, meterRegistry, clock, settings);
+        requireAll(locks, appointments, accounts, storeHealth, activeLeases, meterRegistry, clock, settings);
         extensions = List.copyOf(extensions);
     }
 
     public WebDependencies withExtension(Consumer<JavalinConfig> extension) {
         List<Consumer<JavalinConfig>> more = new java.util.ArrayList<>(extensions);
         more.add(extension);
-        return new WebDependencies(locks, appointments, accounts, tokens, storeHealth, activeLeases, meterRegistry,
+        return new WebDependencies(locks, appointments, accounts, storeHealth, activeLeases, meterRegistry,
                 clock, settings, more);
     }
 

@@ -84,7 +84,7 @@ public final class WebServer {
         Requests requests = new Requests(mapper, settings.maxBodyBytes());
         RateLimiter rateLimiter = new RateLimiter(settings.rateLimits());
         HttpMetrics metrics = new HttpMetrics(dependencies.meterRegistry(), dependencies.activeLeases());
-        Authentication authentication = new Authentication(dependencies.tokens(), rateLimiter);
+        Authentication authentication = new Authentication(dependencies.accounts(), rateLimiter);
 
         config.startup.showJavalinBanner = false;
         config.http.prefer405over404 = true;
@@ -115,7 +115,7 @@ public final class WebServer {
             }
         });
         config.routes.beforeMatched(authentication::check);
-        new AccountRoutes(dependencies.accounts(), requests, responses).register(config.routes);
+        new AccountRoutes(dependencies.accounts(), requests, responses, rateLimiter).register(config.routes);
         new AppointmentRoutes(dependencies.appointments(), requests, responses).register(config.routes);
         new LockRoutes(dependencies.locks(), requests, responses, rateLimiter, metrics).register(config.routes);
         new OperationsRoutes(dependencies.storeHealth(), () -> !webSocketRoutes().isEmpty(),

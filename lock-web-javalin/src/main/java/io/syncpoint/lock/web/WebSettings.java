@@ -47,13 +47,25 @@ public record WebSettings(int port, List<String> corsOrigins, RateLimits rateLim
 
     /**
      * Token buckets per user (per client address before sign-in), refilled continuously over a minute.
-     * Lock attempts (acquire, takeover) draw from both buckets.
+     * Lock attempts (acquire, takeover) draw from both buckets. Sign-in attempts draw from a bucket of the
+     * account (its email) and one of the client address, before any password is checked; a correct
+     * password gives both their attempt back, so only failed guesses use them up.
      */
-    public record RateLimits(long requestsPerMinute, long lockAttemptsPerMinute) {
+    public record RateLimits(long requestsPerMinute, long lockAttemptsPerMinute, long signInsPerAccountPerMinute,
+                             long signInsPerAddressPerMinute) {
+        public static final long DEFAULT_SIGN_INS_PER_ACCOUNT = 5;
+        public static final long DEFAULT_SIGN_INS_PER_ADDRESS = 20;
+
         public RateLimits {
-            if (requestsPerMinute < 1 || lockAttemptsPerMinute < 1) {
+            if (requestsPerMinute < 1 || lockAttemptsPerMinute < 1 || signInsPerAccountPerMinute < 1
+                    || signInsPerAddressPerMinute < 1) {
                 throw new IllegalArgumentException("rate limits must be at least 1 per minute");
             }
+        }
+
+        /** These request and lock-attempt limits with the default sign-in limits. */
+        public RateLimits(long requestsPerMinute, long lockAttemptsPerMinute) {
+            this(requestsPerMinute, lockAttemptsPerMinute, DEFAULT_SIGN_INS_PER_ACCOUNT, DEFAULT_SIGN_INS_PER_ADDRESS);
         }
 
         public static RateLimits defaults() {

@@ -9,7 +9,10 @@ import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.PasswordHasher;
 import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import io.syncpoint.lock.core.port.out.UserStore;
 import io.syncpoint.lock.core.service.AccountService;
@@ -18,25 +21,34 @@ import io.syncpoint.lock.core.service.LockService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The in-memory store on a manual clock; "down" makes account reads fail and health report down. */
+/**
+ * The in-memory store on a manual clock, which the tokens read too; "down" makes account reads fail and
+ * health report down.
+ */
 final class InMemoryBackend implements TestBackend {
     static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123";
 
     final ManualClock clock = ManualClock.startingNow();
     private final AtomicBoolean down = new AtomicBoolean();
-    private final InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
+    private final InProcessEventBus bus = new InProcessEventBus();
+    private final InMemoryStore store = new InMemoryStore(clock, bus);
+    private final Set<UUID> deletedAccounts = ConcurrentHashMap.newKeySet();
     private final JwtAccessTokens tokens = new JwtAccessTokens(JWT_SECRET, Duration.ofHours(24), clock);
+    private final AtomicLong passwordChecks = new AtomicLong();
     private final AccountService accounts = new AccountService(new FailingWhenDown(new InMemoryUserStore()),
-            new BcryptPasswordHasher(10), tokens, IdGenerator.random(), clock);
+            new CountingHasher(new BcryptPasswordHasher(10)), tokens, IdGenerator.random(), clock);
     private final LockService locks = new LockService(store, store, store, new LeasePolicy(LEASE_TTL), IdGenerator.random());
     private final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        return new WebDependencies(locks, appointments, accounts, tokens, () -> !down.get(),
+        return new WebDependencies(locks, appointments, accounts, () -> !down.get(),
                 locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }
@@ -47,8 +59,23 @@ final class InMemoryBackend implements TestBackend {
     }
 
     @Override
-    public void letLeasesExpire() {
-        clock.advance(LEASE_TTL.plusSeconds(1));
+    public EventSubscriptions events() {
+        return bus;
+    }
+
+    @Override
+    public EventPublisher eventPublisher() {
+        return bus;
+    }
+
+    @Override
+    public void advanceClock(Duration duration) {
+        clock.advance(duration);
+    }
+
+    @Override
+    public void deleteAccount(UUID userId) {
+        deletedAccounts.add(userId);
     }
 
     @Override
@@ -61,11 +88,35 @@ final class InMemoryBackend implements TestBackend {
         down.set(false);
     }
 
+    /** How many times a password was compared with a stored hash. */
+    long passwordChecks() {
+        return passwordChecks.get();
+    }
+
     @Override
     public void close() {
     }
 
-    /** A user store that behaves like an unreachable database while the backend is down. */
+    private final class CountingHasher implements PasswordHasher {
+        private final PasswordHasher delegate;
+
+        CountingHasher(PasswordHasher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String hash(String password) {
+            return delegate.hash(password);
+        }
+
+        @Override
+        public boolean matches(String password, String hash) {
+            passwordChecks.incrementAndGet();
+            return delegate.matches(password, hash);
+        }
+    }
+
+    /** A user store that behaves like an unreachable database while the backend is down, and hides deleted accounts. */
     private final class FailingWhenDown implements UserStore {
         private final UserStore delegate;
 
@@ -88,19 +139,19 @@ final class InMemoryBackend implements TestBackend {
         @Override
         public Optional<UserAccount> findUserById(UUID id) {
             check();
-            return delegate.findUserById(id);
+            return delegate.findUserById(id).filter(account -> !deletedAccounts.contains(account.id()));
         }
 
         @Override
         public Optional<UserAccount> findUserByEmail(String email) {
             check();
-            return delegate.findUserByEmail(email);
+            return delegate.findUserByEmail(email).filter(account -> !deletedAccounts.contains(account.id()));
         }
 
         @Override
         public Optional<UserAccount> updateRole(UUID id, Role role) {
             check();
-            return delegate.updateRole(id, role);
+            return deletedAccounts.contains(id) ? Optional.empty() : delegate.updateRole(id, role);
         }
     }
 }

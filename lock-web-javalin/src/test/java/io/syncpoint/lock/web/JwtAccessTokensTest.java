@@ -10,6 +10,7 @@ import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,41 @@ class JwtAccessTokensTest {
         assertThat(tokens.verify(parts[0] + "." + parts[1] + ".")).isEmpty();
         assertThat(tokens.verify("")).isEmpty();
         assertThat(tokens.verify(null)).isEmpty();
+    }
+
+    @Test
+    void aFreshTokenIsAcceptedByANodeWhoseClockIsUpToTheLeewayBehind() {
+        Instant now = Instant.parse("2026-11-28T12:00:00Z");
+        String fresh = new JwtAccessTokens(SECRET, Duration.ofMinutes(30), new ManualClock(now)).issue(alice);
+        Duration leeway = JwtAccessTokens.CLOCK_SKEW_LEEWAY;
+
+        assertThat(nodeWithClockAt(now.minusSeconds(5)).verify(fresh)).as("5 s behind").isPresent();
+        assertThat(nodeWithClockAt(now.minus(leeway).plusSeconds(1)).verify(fresh)).as("just within the leeway").isPresent();
+        assertThat(nodeWithClockAt(now.minus(leeway).minusSeconds(1)).verify(fresh)).as("beyond the leeway").isEmpty();
+    }
+
+    @Test
+    void aTokenNotValidBeforeALaterTimeIsRefusedUntilWithinTheLeeway() {
+        String notYet = JWT.create().withIssuer("syncpoint").withSubject(alice.id().toString())
+                .withClaim("email", alice.email()).withClaim("name", alice.name()).withClaim("role", "admin")
+                .withIssuedAt(clock.instant()).withNotBefore(clock.instant().plus(Duration.ofMinutes(10)))
+                .withExpiresAt(clock.instant().plus(Duration.ofMinutes(30)))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(SECRET));
+
+        assertThat(tokens.verify(notYet)).isEmpty();
+        clock.advance(Duration.ofMinutes(10).minus(JwtAccessTokens.CLOCK_SKEW_LEEWAY));
+        assertThat(tokens.verify(notYet)).isPresent();
+    }
+
+    @Test
+    void expiryGetsNoLeeway() {
+        String token = tokens.issue(alice);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(tokens.verify(token)).isEmpty();
+    }
+
+    private static JwtAccessTokens nodeWithClockAt(Instant now) {
+        return new JwtAccessTokens(SECRET, Duration.ofMinutes(30), new ManualClock(now));
     }
 
     @Test

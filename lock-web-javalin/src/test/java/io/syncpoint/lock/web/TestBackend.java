@@ -1,7 +1,10 @@
 package io.syncpoint.lock.web;
 
+import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.service.AccountService;
 import java.time.Duration;
+import java.util.UUID;
 
 /** A store and the core services over it, for running the HTTP tests against one kind of store. */
 interface TestBackend extends AutoCloseable {
@@ -12,8 +15,21 @@ interface TestBackend extends AutoCloseable {
 
     AccountService accounts();
 
+    /** Where the store announces its events, for a WebSocket gateway over this backend. */
+    EventSubscriptions events();
+
+    EventPublisher eventPublisher();
+
+    /** Moves time forward, as the store, the tokens and the accounts see it. */
+    void advanceClock(Duration duration);
+
     /** Moves time, as the store sees it, past the end of every lease granted so far. */
-    void letLeasesExpire();
+    default void letLeasesExpire() {
+        advanceClock(LEASE_TTL.plusSeconds(1));
+    }
+
+    /** Removes an account from the store behind the application's back, as an operator would. */
+    void deleteAccount(UUID userId);
 
     /** Makes the store unreachable until {@link #bringStoreBack()}. */
     void takeStoreDown();

@@ -22,10 +22,10 @@ public record AppointmentDetails(
 
     public AppointmentDetails {
         title = Check.text("title", title, 1, MAX_TITLE);
-        description = Check.optionalText("description", description, MAX_DESCRIPTION);
+        description = Check.optionalMultilineText("description", description, MAX_DESCRIPTION);
         // Microseconds: the finest time every store keeps, so an appointment reads back as it was written.
-        startsAt = Check.present("startsAt", startsAt).truncatedTo(ChronoUnit.MICROS);
-        endsAt = Check.present("endsAt", endsAt).truncatedTo(ChronoUnit.MICROS);
+        startsAt = Check.storable("startsAt", startsAt).truncatedTo(ChronoUnit.MICROS);
+        endsAt = Check.storable("endsAt", endsAt).truncatedTo(ChronoUnit.MICROS);
         if (!endsAt.isAfter(startsAt)) {
             throw new ValidationException("endsAt", "must be after startsAt");
         }

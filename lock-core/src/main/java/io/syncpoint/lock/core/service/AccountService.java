@@ -5,6 +5,7 @@ import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.Rejection;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.port.in.Authenticate;
 import io.syncpoint.lock.core.port.in.ChangeRole;
 import io.syncpoint.lock.core.port.in.GetSession;
 import io.syncpoint.lock.core.port.in.Session;
@@ -15,10 +16,23 @@ import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.port.out.PasswordHasher;
 import io.syncpoint.lock.core.port.out.UserStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Accounts and sessions. Hashing and token formats are ports; the core sees neither library. */
-public final class AccountService implements SignUp, SignIn, GetSession, ChangeRole {
+/**
+ * Accounts and sessions. Hashing and token formats are ports; the core sees neither library.
+ * Callers are named by their account as stored, read again once what this node remembers of it is
+ * {@link #ACCOUNT_FRESHNESS} old, so a role change or a removed account takes effect on every node
+ * within that time, and at once on the node that changed the role.
+ */
+public final class AccountService implements SignUp, SignIn, GetSession, ChangeRole, Authenticate {
+    public static final Duration ACCOUNT_FRESHNESS = Duration.ofSeconds(2);
+    /** Past this many remembered accounts the memory is dropped, so it stays bounded. */
+    private static final int MAX_REMEMBERED_ACCOUNTS = 10_000;
 
     private final UserStore users;
     private final PasswordHasher hasher;
@@ -27,6 +41,7 @@ public final class AccountService implements SignUp, SignIn, GetSession, ChangeR
     private final Clock clock;
     /** Compared against when the email is unknown, so both failures cost the same time. */
     private final String decoyHash;
+    private final Map<UUID, Reading> recentAccounts = new ConcurrentHashMap<>();
 
     public AccountService(UserStore users, PasswordHasher hasher, AccessTokens tokens, IdGenerator ids, Clock clock) {
         this.users = users;
@@ -65,31 +80,69 @@ public final class AccountService implements SignUp, SignIn, GetSession, ChangeR
     }
 
     @Override
+    public Optional<Actor> authenticate(String bearerToken) {
+        return tokens.verify(bearerToken)
+                .flatMap(claimed -> currentAccount(claimed.userId()))
+                .map(UserAccount::asActor);
+    }
+
+    /** Only an admin as stored now may change roles: a demoted admin's old token cannot promote anyone back. */
+    @Override
     public Outcome<UserAccount> changeRole(ChangeRole.Command command) {
-        if (!command.actor().isAdmin()) {
+        boolean adminNow = command.actor().isAdmin() && users.findUserById(command.actor().userId())
+                .map(account -> account.role() == Role.ADMIN).orElse(false);
+        if (!adminNow) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may change roles."));
         }
-        return users.updateRole(command.userId(), command.role())
-                .<Outcome<UserAccount>>map(Outcome::ok)
+        Optional<UserAccount> changed = users.updateRole(command.userId(), command.role());
+        recentAccounts.remove(command.userId());
+        return changed.<Outcome<UserAccount>>map(Outcome::ok)
                 .orElseGet(() -> Outcome.rejected(new Rejection.NotFound("user")));
     }
 
     /**
      * Makes sure an admin account with this email exists: creates it with this password, or promotes
-     * the existing account (its password is kept). Used to bootstrap a server.
+     * the existing account when this is its password. Used to bootstrap a server. Rejection:
+     * invalid_credentials when an account with this email exists with another password, so whoever
+     * signed up with the address first does not become admin.
      */
-    public UserAccount ensureAdmin(String email, String name, String password) {
+    public Outcome<UserAccount> ensureAdmin(String email, String name, String password) {
         SignUp.Command valid = new SignUp.Command(email, name, password);
         Optional<UserAccount> existing = users.findUserByEmail(valid.email());
         if (existing.isPresent()) {
             UserAccount account = existing.get();
-            return account.role() == Role.ADMIN ? account : users.updateRole(account.id(), Role.ADMIN).orElseThrow();
+            if (!hasher.matches(valid.password(), account.passwordHash())) {
+                return Outcome.rejected(new Rejection.InvalidCredentials());
+            }
+            recentAccounts.remove(account.id());
+            return Outcome.ok(account.role() == Role.ADMIN ? account
+                    : users.updateRole(account.id(), Role.ADMIN).orElseThrow());
         }
         UserAccount admin = new UserAccount(ids.newId(), valid.email(), valid.name(), Role.ADMIN,
                 hasher.hash(valid.password()), clock.instant());
         if (!users.insertUser(admin)) {
             return ensureAdmin(email, name, password);
         }
-        return admin;
+        return Outcome.ok(admin);
+    }
+
+    private Optional<UserAccount> currentAccount(UUID id) {
+        Instant now = clock.instant();
+        Reading reading = recentAccounts.get(id);
+        if (reading == null || !reading.isFreshAt(now)) {
+            if (recentAccounts.size() >= MAX_REMEMBERED_ACCOUNTS) {
+                recentAccounts.clear();
+            }
+            reading = new Reading(users.findUserById(id), now);
+            recentAccounts.put(id, reading);
+        }
+        return reading.account();
+    }
+
+    /** An account as read from the store at {@code readAt}; empty when there was none. */
+    private record Reading(Optional<UserAccount> account, Instant readAt) {
+        boolean isFreshAt(Instant now) {
+            return !now.isBefore(readAt) && now.isBefore(readAt.plus(ACCOUNT_FRESHNESS));
+        }
     }
 }

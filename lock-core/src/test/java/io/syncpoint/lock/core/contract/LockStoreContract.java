@@ -1,6 +1,7 @@
 package io.syncpoint.lock.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Appointment;
@@ -17,6 +18,7 @@ import io.syncpoint.lock.core.domain.PageRequest;
 import io.syncpoint.lock.core.domain.Rejection;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.domain.ValidationException;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.in.AcquireLock;
 import io.syncpoint.lock.core.port.in.AppointmentView;
@@ -27,6 +29,8 @@ import io.syncpoint.lock.core.port.in.ForceReleaseLock;
 import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.in.ListAppointments;
 import io.syncpoint.lock.core.port.in.ReleaseLock;
+import io.syncpoint.lock.core.port.in.SignIn;
+import io.syncpoint.lock.core.port.in.SignUp;
 import io.syncpoint.lock.core.port.in.TakeOverLock;
 import io.syncpoint.lock.core.port.in.UpdateAppointment;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
@@ -36,6 +40,7 @@ import io.syncpoint.lock.core.service.LockService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -763,6 +768,77 @@ public abstract class LockStoreContract {
             assertThat(promoted.role()).isEqualTo(Role.ADMIN);
             assertThat(store.users().findUserById(bob.userId()).orElseThrow().role()).isEqualTo(Role.ADMIN);
             assertThat(store.users().updateRole(UUID.randomUUID(), Role.ADMIN)).isEmpty();
+        }
+    }
+
+    /** Text and instants the core accepts are exactly those every store can keep. */
+    @Nested
+    class StorableInput {
+        private static final String NUL = "\u0000";
+
+        @Test
+        void controlCharactersInFreeTextAreRefusedNamingTheFieldAndNothingIsStored() {
+            Appointment meeting = newAppointment("Planning");
+            Instant start = meeting.details().startsAt();
+            Instant end = meeting.details().endsAt();
+
+            assertRefused("email", () -> new SignIn.Command("x" + NUL + "@example.com", "password"));
+            assertRefused("email", () -> new SignUp.Command("x" + NUL + "@example.com", "Xavier", "long enough"));
+            assertRefused("name", () -> new SignUp.Command("x@example.com", "Xa" + NUL + "vier", "long enough"));
+            assertRefused("title", () -> new AppointmentDetails("Plan" + NUL, null, start, end, null, null, null));
+            assertRefused("title", () -> new AppointmentDetails("Plan\nning", null, start, end, null, null, null));
+            assertRefused("description", () -> new AppointmentDetails("Plan", "a" + NUL + "b", start, end, null, null, null));
+            assertRefused("description", () -> new AppointmentDetails("Plan", "a\u001bb", start, end, null, null, null));
+            assertRefused("location", () -> new AppointmentDetails("Plan", null, start, end, "Room" + NUL, null, null));
+            assertRefused("attendees[1]", () -> new AppointmentDetails("Plan", null, start, end, null,
+                    List.of("bob@example.com", "x" + NUL + "@example.com"), null));
+            assertRefused("position", () -> new AcquireLock.Command(alice, meeting.id(), null, "ti" + NUL + "tle"));
+            assertRefused("reason", () -> new ForceReleaseLock.Command(admin, meeting.id(), "be" + NUL + "cause"));
+            assertRefused("reason", () -> new TakeOverLock.Command(admin, meeting.id(), "urgent\u0007"));
+            assertRefused("title", () -> new AppointmentDetails("half \ud83d pair", null, start, end, null, null, null));
+
+            assertThat(store.appointments().listAppointments(null, null, PageRequest.standard()).total()).isEqualTo(1);
+            assertThat(store.appointments().findAppointment(meeting.id()).orElseThrow()).isEqualTo(meeting);
+            assertThat(historyOldestFirst(meeting.id())).isEmpty();
+        }
+
+        @Test
+        void tabsLineBreaksAndAnyLanguageInADescriptionAreKeptExactly() {
+            String description = "Agenda:\n\t1. Budget \u20ac\r\n\t2. Staffing \ud83d\udcc5 \u65e5\u672c";
+            Instant start = Instant.parse("2026-03-02T10:00:00Z");
+            Appointment created = appointments.create(new CreateAppointment.Command(alice, new AppointmentDetails(
+                    "Caf\u00e9 \ud83d\udcc5", description, start, start.plus(Duration.ofHours(1)), "Z\u00fcrich", null, null)));
+
+            Appointment stored = store.appointments().findAppointment(created.id()).orElseThrow();
+            assertThat(stored.details().description()).isEqualTo(description);
+            assertThat(stored.details().title()).isEqualTo("Caf\u00e9 \ud83d\udcc5");
+            assertThat(stored.details().location()).isEqualTo("Z\u00fcrich");
+        }
+
+        @Test
+        void theYearRangeIsCheckedInUtcSoEveryStoredInstantPrintsAsRfc3339() {
+            Instant lastHourWest = OffsetDateTime.parse("9999-12-31T23:00:00-18:00").toInstant();
+            Instant firstHourEast = OffsetDateTime.parse("1900-01-01T01:00:00+18:00").toInstant();
+            Instant latest = OffsetDateTime.parse("9999-12-31T23:00:00+18:00").toInstant();
+            Instant earliest = Instant.parse("1900-01-01T00:00:00Z");
+
+            assertRefused("startsAt", () -> new AppointmentDetails("Late", null, lastHourWest,
+                    lastHourWest.plusSeconds(60), null, null, null));
+            assertRefused("endsAt", () -> new AppointmentDetails("Late", null, latest, lastHourWest, null, null, null));
+            assertRefused("startsAt", () -> new AppointmentDetails("Early", null, firstHourEast,
+                    earliest.plusSeconds(3600), null, null, null));
+            assertRefused("to", () -> new ListAppointments.Query(alice, null, lastHourWest, PageRequest.standard()));
+
+            Appointment edge = newAppointment("Edges", earliest, latest);
+            Appointment stored = store.appointments().findAppointment(edge.id()).orElseThrow();
+            assertThat(stored.details().startsAt()).isEqualTo(earliest);
+            assertThat(stored.details().endsAt()).isEqualTo(latest);
+            assertThat(stored.details().endsAt().toString()).isEqualTo("9999-12-31T05:00:00Z");
+        }
+
+        private void assertRefused(String field, org.assertj.core.api.ThrowableAssert.ThrowingCallable build) {
+            assertThatThrownBy(build).as(field).isInstanceOfSatisfying(ValidationException.class,
+                    refused -> assertThat(refused.field()).isEqualTo(field));
         }
     }
 

@@ -73,6 +73,13 @@ class LeaseRulesTest {
     }
 
     @Test
+    void aLeaseShorterThanFiveSecondsIsRefusedBecauseNoClientCouldKeepIt() {
+        assertThatThrownBy(() -> LeasePolicy.ofSeconds(4)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("at least 5 seconds");
+        assertThat(LeasePolicy.ofSeconds(5).ttl()).isEqualTo(LeasePolicy.MIN_TTL);
+    }
+
+    @Test
     void noExpectedVersionMeansNoClaim() {
         assertThat(VersionPolicy.check(null, alice.userId(), null)).isEmpty();
     }

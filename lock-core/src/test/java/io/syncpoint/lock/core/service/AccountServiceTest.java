@@ -72,11 +72,15 @@ class AccountServiceTest {
     }
 
     @Test
-    void theBootstrapAdminIsCreatedOnceAndAnExistingAccountIsPromoted() {
-        UserAccount created = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret");
-        UserAccount again = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret");
+    void theBootstrapAdminIsCreatedOnceAndAnExistingAccountIsPromotedOnlyWithItsOwnPassword() {
+        UserAccount created = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
+        UserAccount again = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
         Session dana = accounts.signUp(new SignUp.Command("dana@example.com", "Dana", "correct horse")).orElseThrow();
-        UserAccount promoted = accounts.ensureAdmin("dana@example.com", "Dana", "ignored-password");
+
+        assertThat(accounts.ensureAdmin("dana@example.com", "Dana", "another-password").rejectionOrThrow())
+                .isEqualTo(new Rejection.InvalidCredentials());
+        assertThat(users.findUserById(dana.user().id()).orElseThrow().role()).isEqualTo(Role.USER);
+        UserAccount promoted = accounts.ensureAdmin("dana@example.com", "Dana", "correct horse").orElseThrow();
 
         assertThat(created.role()).isEqualTo(Role.ADMIN);
         assertThat(again.id()).isEqualTo(created.id());
@@ -86,8 +90,57 @@ class AccountServiceTest {
     }
 
     @Test
+    void aCallerIsNamedAsTheirAccountIsNowNotAsTheirTokenSays() {
+        UserAccount root = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
+        Session dana = accounts.signUp(new SignUp.Command("dana@example.com", "Dana", "correct horse")).orElseThrow();
+        assertThat(accounts.authenticate(dana.token()).orElseThrow().role()).isEqualTo(Role.USER);
+
+        accounts.changeRole(new ChangeRole.Command(root.asActor(), dana.user().id(), Role.ADMIN)).orElseThrow();
+
+        assertThat(accounts.authenticate(dana.token()).orElseThrow().role()).as("at once on the node that changed it")
+                .isEqualTo(Role.ADMIN);
+        assertThat(accounts.authenticate("not a token")).isEmpty();
+    }
+
+    @Test
+    void aRoleChangedOnAnotherNodeTakesEffectHereOnceTheRememberedAccountIsStale() {
+        AccountService otherNode = new AccountService(users, new Pbkdf2PasswordHasher(1_000), tokens,
+                IdGenerator.random(), clock);
+        UserAccount root = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
+        Session dana = accounts.signUp(new SignUp.Command("dana@example.com", "Dana", "correct horse")).orElseThrow();
+        accounts.changeRole(new ChangeRole.Command(root.asActor(), dana.user().id(), Role.ADMIN)).orElseThrow();
+        assertThat(accounts.authenticate(dana.token()).orElseThrow().isAdmin()).isTrue();
+
+        otherNode.changeRole(new ChangeRole.Command(root.asActor(), dana.user().id(), Role.USER)).orElseThrow();
+        clock.advance(AccountService.ACCOUNT_FRESHNESS);
+
+        assertThat(accounts.authenticate(dana.token()).orElseThrow().role()).isEqualTo(Role.USER);
+    }
+
+    @Test
+    void aTokenOfAnAccountThisStoreDoesNotHoldNamesNobody() {
+        AccountService elsewhere = new AccountService(new InMemoryUserStore(), new Pbkdf2PasswordHasher(1_000), tokens,
+                IdGenerator.random(), clock);
+        Session ghost = elsewhere.signUp(new SignUp.Command("ghost@example.com", "Ghost", "correct horse")).orElseThrow();
+
+        assertThat(tokens.verify(ghost.token())).as("the token itself is valid").isPresent();
+        assertThat(accounts.authenticate(ghost.token())).isEmpty();
+    }
+
+    @Test
+    void aDemotedAdminCannotChangeRolesWithTheActorOfTheirOldToken() {
+        UserAccount root = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
+        UserAccount dana = accounts.ensureAdmin("dana@example.com", "Dana", "correct horse").orElseThrow();
+        accounts.changeRole(new ChangeRole.Command(root.asActor(), dana.id(), Role.USER)).orElseThrow();
+
+        assertThat(accounts.changeRole(new ChangeRole.Command(dana.asActor(), dana.id(), Role.ADMIN)).rejectionOrThrow())
+                .isInstanceOf(Rejection.Forbidden.class);
+        assertThat(users.findUserById(dana.id()).orElseThrow().role()).isEqualTo(Role.USER);
+    }
+
+    @Test
     void onlyAdminsChangeRoles() {
-        UserAccount root = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret");
+        UserAccount root = accounts.ensureAdmin("root@example.com", "Root", "bootstrap-secret").orElseThrow();
         Session dana = accounts.signUp(new SignUp.Command("dana@example.com", "Dana", "correct horse")).orElseThrow();
 
         assertThat(accounts.changeRole(new ChangeRole.Command(dana.user().asActor(), dana.user().id(), Role.ADMIN))

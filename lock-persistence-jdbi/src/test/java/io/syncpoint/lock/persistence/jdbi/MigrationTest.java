@@ -2,12 +2,17 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncpoint.lock.core.domain.Appointment;
+import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.PageRequest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -16,12 +21,9 @@ class MigrationTest {
     @Test
     void migrationsBuildTheSchemaInAnEmptyDatabaseAndASecondRunChangesNothing() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(settings.jdbcUrl());
-        dataSource.setUser(settings.user());
-        dataSource.setPassword(settings.password());
+        PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(4);
+        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(5);
         assertThat(PostgresBackend.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"
@@ -33,6 +35,48 @@ class MigrationTest {
                 + " WHERE tc.constraint_type = 'FOREIGN KEY'"))
                 .as("only leases refer to appointments; history outlives them")
                 .containsExactly("appointment_locks");
+    }
+
+    @Test
+    void textWrittenBeforeControlCharactersWereRefusedIsCleanedSoEveryRowStillReads() throws SQLException {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("4").load().migrate();
+        UUID user = UUID.randomUUID();
+        UUID appointment = UUID.randomUUID();
+        UUID lock = UUID.randomUUID();
+        String holder = "{\"name\":\"Old\",\"email\":\"old@example.com\",\"position\":\"ti\\u0007tle\"}";
+        TestPostgres.server().execute(settings, "INSERT INTO users VALUES (?, 'old@example.com', ?, 'user', 'hash', now())",
+                user, "Old\u0001Timer");
+        TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, ?, ?, now(), now() + interval '1 hour',"
+                + " ?, '[]', 'scheduled', 1, ?, now(), now())", appointment, "Line one\nline two", "Agenda:\n\t1.\u001b[0m",
+                "\u0002", user);
+        TestPostgres.server().execute(settings, "INSERT INTO appointment_locks VALUES (?, ?, ?, CAST(? AS jsonb), now(),"
+                + " now() + interval '5 minutes', 1, 1, 0)", lock, appointment, user, holder);
+        TestPostgres.server().execute(settings, "INSERT INTO lock_history (id, appointment_id, lock_id, user_id, user_info,"
+                + " action, at, fencing_token, duration_seconds, renewals, reason) VALUES (?, ?, ?, ?, CAST(? AS jsonb),"
+                + " 'force_released', now(), 1, 60, 0, ?)",
+                UUID.randomUUID(), appointment, lock, user, holder, "be\u0007cause");
+
+        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+            assertThat(backend.users().findUserById(user).orElseThrow().name()).isEqualTo("Old Timer");
+            Appointment read = backend.appointments().findAppointment(appointment).orElseThrow();
+            assertThat(read.details().title()).isEqualTo("Line one line two");
+            assertThat(read.details().description()).isEqualTo("Agenda:\n\t1. [0m");
+            assertThat(read.details().location()).isNull();
+            assertThat(backend.locks().findLock(appointment).orElseThrow().holder().position()).isEqualTo("ti tle");
+            LockHistoryEntry row = backend.history().ofAppointment(appointment, PageRequest.standard()).data().get(0);
+            assertThat(row.reason()).isEqualTo("be cause");
+            assertThat(row.holder().position()).isEqualTo("ti tle");
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(PostgresSettings settings) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(settings.jdbcUrl());
+        dataSource.setUser(settings.user());
+        dataSource.setPassword(settings.password());
+        return dataSource;
     }
 
     private static List<String> strings(PGSimpleDataSource dataSource, String sql) throws SQLException {

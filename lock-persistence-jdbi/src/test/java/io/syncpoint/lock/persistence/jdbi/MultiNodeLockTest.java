@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes (two backends, two pools, two listeners) on one database, each with its own core
- * services; node B's application clock runs ten minutes ahead. Leases must stay exclusive, every
+ * services; node B's application clock (the one its appointment service stamps with) runs ten
+ * minutes ahead. Leases must stay exclusive, every
  * expiry must be recorded once, and events must reach the other node only when committed.
  */
 class MultiNodeLockTest {
@@ -105,9 +106,16 @@ class MultiNodeLockTest {
         }
     }
 
+    /**
+     * Node B's application clock really runs ahead (its appointments are stamped ten minutes late), yet
+     * leases on both nodes are timed by the one database clock: no lock path reads an application clock.
+     */
     @Test
-    void aNodeWhoseClockRunsAheadCannotTakeALiveLease() {
+    void leasesAreTimedByTheDatabaseClockSoANodeWhoseApplicationClockRunsAheadCannotTakeALiveLease() {
         UUID meeting = appointment(appointmentsB, "Planning");
+        Instant createdOnB = nodeB.appointments().findAppointment(meeting).orElseThrow().createdAt();
+        assertThat(Duration.between(nodeB.locks().now(), createdOnB)).as("node B's application clock is ahead")
+                .isGreaterThan(SKEW.dividedBy(2));
         AppointmentLock held = locksA.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock();
 
         Rejection refusal = locksB.acquire(AcquireLock.Command.of(bob, meeting)).rejectionOrThrow();
@@ -115,6 +123,11 @@ class MultiNodeLockTest {
         assertThat(refusal).isInstanceOf(Rejection.LockHeld.class);
         assertThat(nodeB.locks().findLock(meeting)).contains(held);
         assertThat(Duration.between(nodeB.locks().now(), held.createdAt()).abs()).isLessThan(SKEW.dividedBy(2));
+        AppointmentLock bobsLater = locksB.acquire(AcquireLock.Command.of(bob, appointment(appointmentsB, "Later")))
+                .orElseThrow().lock();
+        assertThat(Duration.between(nodeB.locks().now(), bobsLater.expiresAt()))
+                .as("a lease granted by node B runs one TTL from the database's now, not from B's clock")
+                .isBetween(TTL.minusSeconds(30), TTL);
     }
 
     @Test

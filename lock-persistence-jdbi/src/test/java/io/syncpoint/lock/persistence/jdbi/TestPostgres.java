@@ -105,6 +105,19 @@ public final class TestPostgres {
         return DriverManager.getConnection(adminUrl, user, password);
     }
 
+    /** Runs one statement in a database of this server from outside the application, as an operator would. */
+    public int execute(PostgresSettings database, String sql, Object... parameters) {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run " + sql, e);
+        }
+    }
+
     /** Where this server came from: environment, container or embedded. */
     public String source() {
         return source;

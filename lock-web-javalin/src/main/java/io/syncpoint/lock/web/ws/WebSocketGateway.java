@@ -17,10 +17,11 @@ import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.Rejection;
 import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.in.Authenticate;
 import io.syncpoint.lock.core.port.in.GetLockStatus;
-import io.syncpoint.lock.core.port.out.AccessTokens;
 import io.syncpoint.lock.core.port.out.EventPublisher;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,7 +54,7 @@ public final class WebSocketGateway implements AutoCloseable {
     private static final String ACTOR = "syncpoint.ws.actor";
     private static final String METRIC_PREFIX = "syncpoint.websocket.";
 
-    private final AccessTokens tokens;
+    private final Authenticate callers;
     private final GetLockStatus lockStatus;
     private final EventSubscriptions events;
     private final EventPublisher publisher;
@@ -75,9 +76,9 @@ public final class WebSocketGateway implements AutoCloseable {
     private volatile EventSubscriptions.Subscription subscription;
     private volatile EventSubscriptions.Subscription gapSubscription;
 
-    public WebSocketGateway(AccessTokens tokens, GetLockStatus lockStatus, EventSubscriptions events,
+    public WebSocketGateway(Authenticate callers, GetLockStatus lockStatus, EventSubscriptions events,
                             EventPublisher publisher, MeterRegistry meters, Clock clock, WebSocketSettings settings) {
-        this.tokens = tokens;
+        this.callers = callers;
         this.lockStatus = lockStatus;
         this.events = events;
         this.publisher = publisher;
@@ -146,7 +147,13 @@ public final class WebSocketGateway implements AutoCloseable {
     }
 
     private boolean authorize(Context ctx) {
-        Optional<Actor> actor = Optional.ofNullable(ctx.queryParam("token")).flatMap(tokens::verify);
+        Optional<Actor> actor;
+        try {
+            actor = Optional.ofNullable(ctx.queryParam("token")).flatMap(callers::authenticate);
+        } catch (StoreUnavailableException e) {
+            refuse(ctx, 503, "unavailable", "Service unavailable", "The database cannot be reached; try again shortly.");
+            return false;
+        }
         if (actor.isEmpty()) {
             refuse(ctx, 401, "unauthorized", "Unauthorized",
                     "A valid access token is required in the token query parameter.");

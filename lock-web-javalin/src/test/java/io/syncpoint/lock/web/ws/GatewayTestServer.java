@@ -55,7 +55,7 @@ final class GatewayTestServer implements AutoCloseable {
 
     /** @param statusView wraps the lock status use case the gateway reads its snapshots from */
     GatewayTestServer(WebSocketSettings settings, UnaryOperator<GetLockStatus> statusView) {
-        gateway = new WebSocketGateway(tokens, statusView.apply(locks), bus, bus, meters, clock, settings);
+        gateway = new WebSocketGateway(accounts, statusView.apply(locks), bus, bus, meters, clock, settings);
         gateway.start();
         server = Javalin.create(gateway::register).start(0);
     }
@@ -77,7 +77,7 @@ final class GatewayTestServer implements AutoCloseable {
 
     User admin(String name) {
         String email = name.toLowerCase() + "@example.com";
-        accounts.ensureAdmin(email, name, "password123");
+        accounts.ensureAdmin(email, name, "password123").orElseThrow();
         Session session = accounts.signIn(new SignIn.Command(email, "password123"))
                 .orElseThrow();
         return new User(session.user().asActor(), session.token());

@@ -1,7 +1,6 @@
 package io.syncpoint.lock.web.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,14 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.util.Base64;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The shape of an upgrade refusal and a valid upgrade; the attacks on the upgrade are in {@code AuthAttackTest}. */
 class UpgradeAuthenticationTest {
     private GatewayTestServer server;
 
@@ -28,27 +25,6 @@ class UpgradeAuthenticationTest {
     @AfterEach
     void stop() {
         server.close();
-    }
-
-    @Test
-    void anUpgradeWithoutTokenIsRefusedWith401() {
-        assertThat(handshakeStatus(WebSocketGateway.PATH)).isEqualTo(401);
-        assertThat(server.gateway.connectionCount()).isZero();
-    }
-
-    @Test
-    void anUpgradeWithABadTokenIsRefusedWith401() {
-        assertThat(handshakeStatus(WebSocketGateway.PATH + "?token=not-a-token")).isEqualTo(401);
-        assertThat(handshakeStatus("/api/v1/appointments/" + UUID.randomUUID() + "/updates?token=forged"))
-                .isEqualTo(401);
-    }
-
-    @Test
-    void anExpiredTokenIsRefused() {
-        GatewayTestServer.User alice = server.user("Alice");
-        server.clock.advance(java.time.Duration.ofHours(2));
-
-        assertThat(handshakeStatus(WebSocketGateway.PATH + "?token=" + alice.token())).isEqualTo(401);
     }
 
     @Test
@@ -82,15 +58,6 @@ class UpgradeAuthenticationTest {
             client.expectNothingBeforePong();
             assertThat(server.gateway.connectionCount()).isEqualTo(1);
         }
-    }
-
-    private int handshakeStatus(String pathAndQuery) {
-        Throwable failure = catchThrowable(() -> HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(server.uri(pathAndQuery), new java.net.http.WebSocket.Listener() {
-                }).join());
-        assertThat(failure).isInstanceOf(CompletionException.class);
-        assertThat(failure.getCause()).isInstanceOf(WebSocketHandshakeException.class);
-        return ((WebSocketHandshakeException) failure.getCause()).getResponse().statusCode();
     }
 
     /** A handshake request sent as plain HTTP, so the refusal's body can be read. */

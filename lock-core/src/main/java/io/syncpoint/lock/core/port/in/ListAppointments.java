@@ -15,6 +15,12 @@ public interface ListAppointments {
         public Query {
             Check.present("actor", actor);
             Check.present("page", page);
+            if (from != null) {
+                Check.storable("from", from);
+            }
+            if (to != null) {
+                Check.storable("to", to);
+            }
             if (from != null && to != null && !to.isAfter(from)) {
                 throw new ValidationException("to", "must be after from");
             }
