@@ -1,6 +1,7 @@
 package io.syncpoint.lock.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.syncpoint.lock.app.MutualExclusionChecker.Descriptions;
 import io.syncpoint.lock.app.MutualExclusionChecker.FinalData;
 import io.syncpoint.lock.app.MutualExclusionChecker.HistoryRow;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Many clients, each a user of its own (one of them an admin), doing random acquire, renew, save,
@@ -297,12 +299,11 @@ final class LockWorkload {
     }
 
     /** A request that got no answer is recorded as such, never dropped. */
-    private static ServerClient.Answer call(java.util.function.Supplier<ServerClient.Answer> request) {
+    private static ServerClient.Answer call(Supplier<ServerClient.Answer> request) {
         try {
             return request.get();
         } catch (UncheckedIOException e) {
-            return new ServerClient.Answer(Observation.NO_ANSWER,
-                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), "");
+            return new ServerClient.Answer(Observation.NO_ANSWER, JsonNodeFactory.instance.objectNode(), "");
         }
     }
 }
