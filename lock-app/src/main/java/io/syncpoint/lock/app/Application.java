@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +63,16 @@ public final class Application implements AutoCloseable {
     }
 
     public static Application start(Configuration config) {
-        Clock clock = Clock.systemUTC();
-        Stores stores = config.database().map(Application::postgresStores).orElseGet(() -> inMemoryStores(clock));
+        return start(config, Clock.systemUTC(), UnaryOperator.identity());
+    }
+
+    /**
+     * Starts with {@code clock} as this node's application clock and {@code lockStore} around the
+     * configured lock store; tests use it for skewed nodes and for stores that break the rules on purpose.
+     */
+    static Application start(Configuration config, Clock clock, UnaryOperator<LockStore> lockStore) {
+        Stores configured = config.database().map(Application::postgresStores).orElseGet(() -> inMemoryStores(clock));
+        Stores stores = configured.withLocks(lockStore.apply(configured.locks()));
         try {
             return start(config, stores, clock);
         } catch (RuntimeException e) {
@@ -185,6 +194,11 @@ public final class Application implements AutoCloseable {
     private record Stores(LockStore locks, LockHistory history, AppointmentStore appointments, UserStore users,
                           EventPublisher eventPublisher, EventSubscriptions eventSubscriptions, StoreHealth health,
                           AutoCloseable closer) {
+        Stores withLocks(LockStore replacement) {
+            return new Stores(replacement, history, appointments, users, eventPublisher, eventSubscriptions, health,
+                    closer);
+        }
+
         void close() {
             try {
                 closer.close();

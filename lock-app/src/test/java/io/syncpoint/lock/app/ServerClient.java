@@ -23,7 +23,15 @@ final class ServerClient {
         this.base = "http://localhost:" + port + "/api/v1";
     }
 
-    record Answer(int status, JsonNode json) {
+    /** The server's WebSocket endpoint, without the token. */
+    String webSocketUrl() {
+        return base.replaceFirst("^http", "ws") + "/ws";
+    }
+
+    record Answer(int status, JsonNode json, String contentType) {
+        boolean isProblem() {
+            return contentType.startsWith("application/problem+json") && json.hasNonNull("code");
+        }
     }
 
     Answer get(String path, String token) {
@@ -44,6 +52,19 @@ final class ServerClient {
 
     Answer put(String path, String token, Map<String, Object> body, Map<String, String> headers) {
         return send("PUT", path, token, body, headers);
+    }
+
+    /** The body of a GET as text, for routes that do not answer JSON ({@code /metrics}). */
+    String text(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     String signIn(String email, String password) {
@@ -74,7 +95,8 @@ final class ServerClient {
         return send(method, path, token, body, Map.of());
     }
 
-    private Answer send(String method, String path, String token, Map<String, Object> body, Map<String, String> headers) {
+    private Answer send(String method, String path, String token, Map<String, Object> body,
+                        Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -86,7 +108,8 @@ final class ServerClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();
             return new Answer(response.statusCode(), text.isBlank() || text.charAt(0) != '{'
-                    ? MAPPER.createObjectNode() : MAPPER.readTree(text));
+                    ? MAPPER.createObjectNode() : MAPPER.readTree(text),
+                    response.headers().firstValue("Content-Type").orElse(""));
         } catch (ConnectException e) {
             throw new UncheckedIOException(e);
         } catch (IOException e) {

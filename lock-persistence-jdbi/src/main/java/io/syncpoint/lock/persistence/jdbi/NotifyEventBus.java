@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Events between nodes over PostgreSQL's NOTIFY. Every node LISTENs on one channel with a
  * dedicated connection and hands what arrives to its local listeners, its own events included,
  * so delivery is the same whichever node caused an event. Events sent while this node's listener
- * is reconnecting are not seen by it; watchers re-read state after a reconnect.
+ * is reconnecting are not seen by it: after each reconnect the {@link #onGap gap listeners} run,
+ * so watchers re-read state.
  */
 final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCloseable {
     static final String CHANNEL = "syncpoint_events";
@@ -34,12 +35,14 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
     private static final int POLL_MILLIS = 250;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    // Short enough that events flow again within seconds of the database's return.
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final Database database;
     private final PostgresSettings settings;
     private final List<Consumer<DomainEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> gapListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch listening = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
@@ -93,6 +96,12 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
     }
 
     @Override
+    public Subscription onGap(Runnable listener) {
+        gapListeners.add(listener);
+        return () -> gapListeners.remove(listener);
+    }
+
+    @Override
     public void close() {
         running = false;
         closeQuietly(connection);
@@ -111,11 +120,13 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
                 try (Statement statement = listener.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
                 }
-                if (listening.getCount() == 0) {
-                    LOG.info("event listener reconnected");
-                }
+                boolean reconnected = listening.getCount() == 0;
                 listening.countDown();
                 backoff = FIRST_BACKOFF;
+                if (reconnected) {
+                    LOG.info("event listener reconnected; events of the gap are lost, subscribers re-read state");
+                    announceGap();
+                }
                 receive(listener.unwrap(PGConnection.class), listener);
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
@@ -143,6 +154,16 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
                     throw new SQLException("event listener connection is no longer valid", "08006");
                 }
                 nextProbe = System.nanoTime() + PROBE_INTERVAL.toNanos();
+            }
+        }
+    }
+
+    private void announceGap() {
+        for (Runnable listener : gapListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("gap listener failed", e);
             }
         }
     }

@@ -91,15 +91,10 @@ public final class PostgresBackend implements AutoCloseable {
     private static HikariConfig poolConfig(PostgresSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("syncpoint");
-        config.setJdbcUrl(settings.jdbcUrl());
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setDataSource(new ReconnectingDataSource(settings));
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("ApplicationName", "syncpoint");
         return config;
     }
 

@@ -11,8 +11,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +76,39 @@ class StoreAvailabilityTest {
         });
         subscription.close();
         assertThat(delivered).as("the event listener reconnected").isTrue();
+    }
+
+    /**
+     * HikariCP pauses longer after each failed connection attempt, up to 5 s; seven seconds of
+     * refusals under steady demand would leave the pool waiting about three more seconds after the
+     * database is back, unless the attempts themselves wait out the gap.
+     */
+    @Test
+    void afterALongRefusalUnderSteadyDemandThePoolConnectsAgainWithinTwoSecondsOfTheReturn() throws Exception {
+        PostgresBackend node = database.node();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            for (int i = 0; i < 4; i++) {
+                callers.submit(() -> {
+                    while (!stop.get()) {
+                        node.health().isAvailable();
+                    }
+                });
+            }
+            TestPostgres.server().setConnectionsAllowed(database.settings(), false);
+            TimeUnit.SECONDS.sleep(7);
+            TestPostgres.server().setConnectionsAllowed(database.settings(), true);
+            long back = System.nanoTime();
+
+            assertThat(eventually(() -> node.health().isAvailable())).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - back)).as("time until the pool served again")
+                    .isLessThan(Duration.ofSeconds(2));
+        } finally {
+            stop.set(true);
+            callers.shutdown();
+            callers.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -77,6 +77,7 @@ public final class WebSocketGateway implements AutoCloseable {
         return thread;
     });
     private volatile EventSubscriptions.Subscription subscription;
+    private volatile EventSubscriptions.Subscription gapSubscription;
 
     public WebSocketGateway(Authenticate callers, GetLockStatus lockStatus, EventSubscriptions events,
                             EventPublisher publisher, MeterRegistry meters, Clock clock, WebSocketSettings settings) {
@@ -119,6 +120,8 @@ public final class WebSocketGateway implements AutoCloseable {
     /** Starts receiving events and sweeping still cursors. */
     public void start() {
         subscription = events.subscribe(this::onEvent);
+        // Off the event thread: snapshots read the store.
+        gapSubscription = events.onGap(() -> sweeper.execute(this::resendSnapshots));
         long sweepMillis = settings.cursorSweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(this::sweepStillCursors, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
@@ -126,9 +129,11 @@ public final class WebSocketGateway implements AutoCloseable {
     /** Stops receiving events and closes every connection with 1001 (going away). */
     @Override
     public void close() {
-        EventSubscriptions.Subscription current = subscription;
-        if (current != null) {
-            current.close();
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (gapSubscription != null) {
+            gapSubscription.close();
         }
         sweeper.shutdownNow();
         connections.values().forEach(connection ->
@@ -340,6 +345,15 @@ public final class WebSocketGateway implements AutoCloseable {
         GetLockStatus.LockStatus snapshot = status.orElseThrow();
         subscription.open(frames.subscribed(appointmentId, snapshot.lock(),
                 cursors.on(appointmentId, connection.userId())), connection.outbox());
+    }
+
+    /** After a gap in the event stream every watcher gets a fresh snapshot, as if it had subscribed again. */
+    private void resendSnapshots() {
+        for (Connection connection : connections.values()) {
+            for (UUID appointmentId : connection.subscribedAppointments()) {
+                guarded(connection, () -> subscribe(connection, appointmentId));
+            }
+        }
     }
 
     private void unsubscribe(Connection connection, UUID appointmentId) {

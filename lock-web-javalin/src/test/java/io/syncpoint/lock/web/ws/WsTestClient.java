@@ -136,6 +136,11 @@ public final class WsTestClient implements AutoCloseable {
         return received;
     }
 
+    /** Drops the connection without a close frame, as a client that crashes or loses its network does. */
+    public void drop() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

@@ -9,6 +9,15 @@ public interface EventSubscriptions {
     /** Listeners must return quickly; a listener that throws does not stop delivery to the others. */
     Subscription subscribe(Consumer<DomainEvent> listener);
 
+    /**
+     * Runs {@code listener} each time the stream is whole again after an interruption: events
+     * announced meanwhile may never have been delivered, so whoever mirrors state must read it
+     * afresh. A stream that cannot have gaps (the in-process one) never runs it.
+     */
+    default Subscription onGap(Runnable listener) {
+        return () -> { };
+    }
+
     interface Subscription extends AutoCloseable {
         @Override
         void close();
