@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
 import io.syncpoint.lock.persistence.jdbi.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntSupplier;
@@ -21,39 +19,28 @@ import org.junit.jupiter.api.Test;
  * on the other within seconds, whatever the caller's token still says.
  */
 class TwoNodeAccountChangesTest {
-    private static final String SECRET = "a-cluster-secret-of-at-least-32-characters";
-    private static final String ROOT_EMAIL = "root@example.com";
-    private static final String ROOT_PASSWORD = "root-password";
     /** Far more than the 2 s a node remembers an account, for a shared, busy machine. */
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
-    private static PostgresSettings database;
-    private static Application nodeA;
-    private static Application nodeB;
+    private static TestCluster cluster;
     private static ServerClient httpA;
     private static ServerClient httpB;
     private static String root;
 
     @BeforeAll
     static void startTwoNodes() {
-        database = TestPostgres.server().newDatabase(8);
-        Map<String, String> env = new HashMap<>(Map.of("LOCK_PORT", "0", "LOCK_DB_URL", database.jdbcUrl(),
-                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
-                "LOCK_JWT_SECRET", SECRET, "LOCK_ADMIN_EMAIL", ROOT_EMAIL, "LOCK_ADMIN_PASSWORD", ROOT_PASSWORD));
-        nodeA = Application.start(Configuration.fromEnvironment(env));
-        nodeB = Application.start(Configuration.fromEnvironment(env));
+        cluster = new TestCluster();
+        Application nodeA = cluster.start(Map.of());
+        Application nodeB = cluster.start(Map.of());
         httpA = new ServerClient(nodeA.port());
         httpB = new ServerClient(nodeB.port());
-        root = httpA.signIn(ROOT_EMAIL, ROOT_PASSWORD);
+        root = httpA.signIn(TestCluster.ADMIN_EMAIL, TestCluster.ADMIN_PASSWORD);
     }
 
     @AfterAll
     static void stopNodes() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-        if (nodeA != null) {
-            nodeA.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -79,7 +66,7 @@ class TwoNodeAccountChangesTest {
         Member erin = signUp("Erin");
         assertThat(httpB.get("/auth/session", erin.token()).status()).isEqualTo(200);
 
-        assertThat(TestPostgres.server().execute(database, "DELETE FROM users WHERE id = ?", UUID.fromString(erin.id())))
+        assertThat(TestPostgres.server().execute(cluster.database(), "DELETE FROM users WHERE id = ?", UUID.fromString(erin.id())))
                 .isEqualTo(1);
 
         assertThat(awaitStatus(() -> httpB.get("/auth/session", erin.token()).status(), 401)).isTrue();
@@ -95,7 +82,7 @@ class TwoNodeAccountChangesTest {
         Instant now = Instant.now();
         String stranger = JWT.create().withIssuer("syncpoint").withSubject(UUID.randomUUID().toString())
                 .withClaim("email", "stranger@example.com").withClaim("name", "Stranger").withClaim("role", "admin")
-                .withIssuedAt(now).withExpiresAt(now.plus(Duration.ofHours(1))).sign(Algorithm.HMAC256(SECRET));
+                .withIssuedAt(now).withExpiresAt(now.plus(Duration.ofHours(1))).sign(Algorithm.HMAC256(TestCluster.SECRET));
 
         assertThat(httpA.get("/locks", stranger).status()).isEqualTo(401);
         assertThat(httpB.post("/appointments", stranger, Map.of("title", "Planted", "startsAt", "2030-01-01T09:00:00Z",

@@ -3,12 +3,9 @@ package io.syncpoint.lock.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
-import io.syncpoint.lock.persistence.jdbi.TestPostgres;
 import io.syncpoint.lock.web.ws.WsTestClient;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * and cursor moves on node A do to the appointment it watches, and nothing of any other appointment.
  */
 class TwoNodeRealTimeTest {
-    private static final String SECRET = "a-cluster-secret-of-at-least-32-characters";
 
+    private static TestCluster cluster;
     private static Application nodeA;
     private static Application nodeB;
     private static ServerClient httpA;
@@ -39,17 +36,11 @@ class TwoNodeRealTimeTest {
 
     @BeforeAll
     static void startTwoNodes() {
-        PostgresSettings database = TestPostgres.server().newDatabase(8);
-        Map<String, String> shared = Map.of("LOCK_PORT", "0", "LOCK_DB_URL", database.jdbcUrl(),
-                "LOCK_DB_USER", database.user(), "LOCK_DB_PASSWORD", database.password(), "LOCK_DB_POOL_SIZE", "4",
-                "LOCK_JWT_SECRET", SECRET);
-        Map<String, String> envA = new HashMap<>(shared);
-        envA.putAll(Map.of("LOCK_DEMO_DATA", "true", "LOCK_TTL_SECONDS", "5", "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
-        nodeA = Application.start(Configuration.fromEnvironment(envA));
+        cluster = new TestCluster();
+        nodeA = cluster.start(Map.of("LOCK_DEMO_DATA", "true", "LOCK_TTL_SECONDS", "5",
+                "LOCK_SWEEP_INTERVAL_SECONDS", "1"));
         // Node B's sweeper does not run during the test, so an expiry seen on B was recorded by node A.
-        Map<String, String> envB = new HashMap<>(shared);
-        envB.put("LOCK_DEMO_DATA", "false");
-        nodeB = Application.start(Configuration.fromEnvironment(envB));
+        nodeB = cluster.start(Map.of("LOCK_DEMO_DATA", "false"));
         httpA = new ServerClient(nodeA.port());
         httpB = new ServerClient(nodeB.port());
         alice = signIn(httpA, DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
@@ -64,11 +55,8 @@ class TwoNodeRealTimeTest {
 
     @AfterAll
     static void stopNodes() {
-        if (nodeB != null) {
-            nodeB.close();
-        }
-        if (nodeA != null) {
-            nodeA.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
