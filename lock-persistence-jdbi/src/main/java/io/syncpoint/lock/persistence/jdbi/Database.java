@@ -49,6 +49,11 @@ final class Database {
         Instant databaseTime = handle.createQuery("SELECT clock_timestamp()")
                 .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toInstant())
                 .one();
+        return onStoreClock(databaseTime);
+    }
+
+    /** A reading of the database's clock as the store's time: plus the offset, to the microsecond. */
+    Instant onStoreClock(Instant databaseTime) {
         return databaseTime.plus(clockOffset.get()).truncatedTo(ChronoUnit.MICROS);
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
+import io.syncpoint.lock.core.domain.EditRequestState;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHolder;
 import io.syncpoint.lock.core.event.DomainEvent;
@@ -63,6 +65,24 @@ final class EventCodec {
             node.put("type", "cursor_removed")
                     .put("appointmentId", e.appointmentId().toString())
                     .put("userId", e.userId().toString());
+        } else if (event instanceof DomainEvent.EditRequested e) {
+            node.put("type", "edit_requested").put("position", e.position()).set("request", request(e.request()));
+        } else if (event instanceof DomainEvent.EditRequestUpdated e) {
+            node.put("type", "edit_request_updated").put("position", e.position()).set("request", request(e.request()));
+        } else if (event instanceof DomainEvent.LockHandedOver e) {
+            node.put("type", "lock_handed_over")
+                    .put("appointmentId", e.appointmentId().toString())
+                    .put("requestId", e.requestId().toString())
+                    .put("auto", e.auto());
+            node.set("from", holder(e.from()));
+            node.set("to", holder(e.to()));
+            node.set("lock", lock(e.lock()));
+        } else if (event instanceof DomainEvent.LockOffered e) {
+            node.put("type", "lock_offered")
+                    .put("appointmentId", e.appointmentId().toString())
+                    .put("requestId", e.requestId().toString())
+                    .put("userId", e.userId().toString())
+                    .put("until", e.until().toString());
         } else {
             throw new IllegalArgumentException("no wire form for " + event.getClass().getName());
         }
@@ -103,6 +123,17 @@ final class EventCodec {
                         text(node, "name"), text(node, "email"), node.path("x").asDouble(), node.path("y").asDouble());
             case "cursor_removed":
                 return new DomainEvent.CursorRemoved(uuid(node, "appointmentId"), uuid(node, "userId"));
+            case "edit_requested":
+                return new DomainEvent.EditRequested(request(node.get("request")), node.path("position").asInt());
+            case "edit_request_updated":
+                return new DomainEvent.EditRequestUpdated(request(node.get("request")), node.path("position").asInt());
+            case "lock_handed_over":
+                return new DomainEvent.LockHandedOver(uuid(node, "appointmentId"), holder(node.get("from")),
+                        holder(node.get("to")), lock(node.get("lock")), uuid(node, "requestId"),
+                        node.path("auto").asBoolean());
+            case "lock_offered":
+                return new DomainEvent.LockOffered(uuid(node, "appointmentId"), uuid(node, "requestId"),
+                        uuid(node, "userId"), instant(node, "until"));
             default:
                 throw new IllegalArgumentException("unknown event type: " + type);
         }
@@ -116,7 +147,8 @@ final class EventCodec {
                 .put("expiresAt", lock.expiresAt().toString())
                 .put("version", lock.version())
                 .put("fencingToken", lock.fencingToken().value())
-                .put("renewals", lock.renewals());
+                .put("renewals", lock.renewals())
+                .put("lastActiveAt", lock.lastActiveAt().toString());
         node.set("holder", holder(lock.holder()));
         return node;
     }
@@ -125,7 +157,33 @@ final class EventCodec {
         return new AppointmentLock(uuid(node, "id"), uuid(node, "appointmentId"), holder(node.get("holder")),
                 Instant.parse(node.path("createdAt").asText()), Instant.parse(node.path("expiresAt").asText()),
                 node.path("version").asLong(), new FencingToken(node.path("fencingToken").asLong()),
-                node.path("renewals").asInt());
+                node.path("renewals").asInt(), instant(node, "lastActiveAt"));
+    }
+
+    private static ObjectNode request(EditRequest request) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("id", request.id().toString())
+                .put("appointmentId", request.appointmentId().toString())
+                .put("message", request.message())
+                .put("createdAt", request.createdAt().toString())
+                .put("state", request.state().wireName())
+                .put("ticket", request.ticket())
+                .put("offeredUntil", request.offeredUntil() == null ? null : request.offeredUntil().toString())
+                .put("updatedAt", request.updatedAt().toString());
+        node.set("requester", holder(request.requester()));
+        return node;
+    }
+
+    private static EditRequest request(JsonNode node) {
+        return new EditRequest(uuid(node, "id"), uuid(node, "appointmentId"), holder(node.get("requester")),
+                text(node, "message"), instant(node, "createdAt"),
+                EditRequestState.fromWireName(text(node, "state")), node.path("ticket").asLong(),
+                instant(node, "offeredUntil"), instant(node, "updatedAt"));
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null ? null : Instant.parse(value);
     }
 
     private static ObjectNode holder(LockHolder holder) {

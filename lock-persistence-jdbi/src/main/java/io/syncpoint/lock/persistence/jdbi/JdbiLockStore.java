@@ -2,25 +2,36 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditQueue;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Leases in PostgreSQL. A lock transaction begins by locking the appointment's row
  * ({@code SELECT ... FOR UPDATE}), which serializes every transaction on that appointment across
  * all nodes; the lease change, its history row and its NOTIFY then commit together.
+ *
+ * <p>Round trips are kept few: once the row is locked, one statement reads the clock, the lease
+ * row, the open edit requests and the due instant of the next timed step ({@link AppointmentState});
+ * the transaction keeps them current through its own writes, so reading them again costs nothing,
+ * and its events go out in one statement just before the commit.
  */
 final class JdbiLockStore implements LockStore {
     private final Database database;
@@ -37,7 +48,10 @@ final class JdbiLockStore implements LockStore {
                     .bind("id", appointmentId)
                     .map((rs, ctx) -> Rows.appointment(rs))
                     .findOne();
-            return work.apply(new JdbiLockTransaction(handle, appointmentId, appointment));
+            JdbiLockTransaction transaction = new JdbiLockTransaction(handle, appointmentId, appointment);
+            T result = work.apply(transaction);
+            transaction.sendEvents();
+            return result;
         });
     }
 
@@ -86,6 +100,17 @@ final class JdbiLockStore implements LockStore {
                 .list());
     }
 
+    @Override
+    public List<UUID> findDueAppointments(int limit) {
+        return database.withHandle(handle -> handle.createQuery(
+                        "SELECT appointment_id FROM appointment_due_steps WHERE due_at <= " + Database.NOW
+                                + " ORDER BY due_at LIMIT :limit")
+                .bind("offsetMicros", database.offsetMicros())
+                .bind("limit", limit)
+                .mapTo(UUID.class)
+                .list());
+    }
+
     private static Optional<AppointmentLock> selectLock(Handle handle, UUID appointmentId) {
         return handle.createQuery("SELECT " + Rows.LOCK_COLUMNS + " FROM appointment_locks WHERE appointment_id = :id")
                 .bind("id", appointmentId)
@@ -93,11 +118,75 @@ final class JdbiLockStore implements LockStore {
                 .findOne();
     }
 
+    /**
+     * What a lock transaction reads once its appointment's row is locked, in one statement: nothing
+     * else can change these rows until the commit, so they stay true as long as the transaction's
+     * own writes are applied to them.
+     */
+    private static final class AppointmentState {
+        private static final String SELECT = "SELECT clock.db_now, "
+                + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at, "
+                + Rows.aliased(Rows.EDIT_REQUEST_COLUMNS, "r", "request_")
+                + " FROM (SELECT clock_timestamp() AS db_now) AS clock"
+                + " LEFT JOIN appointment_locks l ON l.appointment_id = :id"
+                + " LEFT JOIN appointment_due_steps due ON due.appointment_id = :id"
+                + " LEFT JOIN edit_requests r ON r.appointment_id = :id AND r.state IN ('pending', 'offered')"
+                + " ORDER BY r.ticket";
+
+        final Instant now;
+        Optional<AppointmentLock> lock;
+        Instant dueAt;
+        final List<EditRequest> openRequests;
+
+        private AppointmentState(Instant now, Optional<AppointmentLock> lock, Instant dueAt,
+                                 List<EditRequest> openRequests) {
+            this.now = now;
+            this.lock = lock;
+            this.dueAt = dueAt;
+            this.openRequests = openRequests;
+        }
+
+        static AppointmentState read(Handle handle, UUID appointmentId, Database database) {
+            return handle.createQuery(SELECT)
+                    .bind("id", appointmentId)
+                    .reduceResultSet(null, (AppointmentState state, java.sql.ResultSet rs, StatementContext ctx) -> {
+                        AppointmentState current = state;
+                        if (current == null) {
+                            Optional<AppointmentLock> lock = rs.getObject("lock_id") == null
+                                    ? Optional.empty() : Optional.of(Rows.lock(rs, "lock_"));
+                            current = new AppointmentState(database.onStoreClock(Rows.instant(rs, "db_now")), lock,
+                                    Rows.instant(rs, "due_at"), new ArrayList<>());
+                        }
+                        if (rs.getObject("request_id") != null) {
+                            current.openRequests.add(Rows.editRequest(rs, "request_"));
+                        }
+                        return current;
+                    });
+        }
+
+        /** Applies a written request: open ones stay in the queue in ticket order, closed ones leave it. */
+        void apply(EditRequest request) {
+            openRequests.removeIf(open -> open.id().equals(request.id()));
+            if (request.state().isOpen()) {
+                openRequests.add(request);
+                openRequests.sort(Comparator.comparingLong(EditRequest::ticket));
+            }
+        }
+
+        /** The appointment is gone, and with it (by cascade) its lease, its requests and its due step. */
+        void appointmentDeleted() {
+            lock = Optional.empty();
+            dueAt = null;
+            openRequests.clear();
+        }
+    }
+
     private final class JdbiLockTransaction implements LockTransaction {
         private final Handle handle;
         private final UUID appointmentId;
+        private final List<String> events = new ArrayList<>();
         private Optional<Appointment> appointment;
-        private Instant now;
+        private AppointmentState state;
 
         JdbiLockTransaction(Handle handle, UUID appointmentId, Optional<Appointment> appointment) {
             this.handle = handle;
@@ -105,12 +194,17 @@ final class JdbiLockStore implements LockStore {
             this.appointment = appointment;
         }
 
+        /** Read on first use, after the row lock: a transaction that waited must see the time after the wait. */
+        private AppointmentState state() {
+            if (state == null) {
+                state = AppointmentState.read(handle, appointmentId, database);
+            }
+            return state;
+        }
+
         @Override
         public Instant now() {
-            if (now == null) {
-                now = database.now(handle);
-            }
-            return now;
+            return state().now;
         }
 
         @Override
@@ -120,7 +214,12 @@ final class JdbiLockStore implements LockStore {
 
         @Override
         public Optional<AppointmentLock> lock() {
-            return selectLock(handle, appointmentId);
+            return state().lock;
+        }
+
+        @Override
+        public EditQueue editQueue() {
+            return new EditQueue(List.copyOf(state().openRequests));
         }
 
         @Override
@@ -133,7 +232,7 @@ final class JdbiLockStore implements LockStore {
             requireOwnAppointment(lock.appointmentId());
             handle.createUpdate("INSERT INTO appointment_locks (" + Rows.LOCK_COLUMNS + ") VALUES (:id, :appointmentId,"
                             + " :holderId, CAST(:userInfo AS jsonb), :createdAt, :expiresAt, :version, :fencingToken,"
-                            + " :renewals)")
+                            + " :renewals, :lastActiveAt)")
                     .bind("id", lock.id())
                     .bind("appointmentId", lock.appointmentId())
                     .bind("holderId", lock.holderId())
@@ -143,7 +242,9 @@ final class JdbiLockStore implements LockStore {
                     .bind("version", lock.version())
                     .bind("fencingToken", lock.fencingToken().value())
                     .bind("renewals", lock.renewals())
+                    .bind("lastActiveAt", Rows.timestamp(lock.lastActiveAt()))
                     .execute();
+            state().lock = Optional.of(lock);
         }
 
         @Override
@@ -151,7 +252,8 @@ final class JdbiLockStore implements LockStore {
             requireOwnAppointment(lock.appointmentId());
             int updated = handle.createUpdate("UPDATE appointment_locks SET holder_id = :holderId,"
                             + " user_info = CAST(:userInfo AS jsonb), expires_at = :expiresAt, version = :version,"
-                            + " renewals = :renewals WHERE id = :id AND appointment_id = :appointmentId")
+                            + " renewals = :renewals, last_active_at = :lastActiveAt"
+                            + " WHERE id = :id AND appointment_id = :appointmentId")
                     .bind("id", lock.id())
                     .bind("appointmentId", appointmentId)
                     .bind("holderId", lock.holderId())
@@ -159,8 +261,10 @@ final class JdbiLockStore implements LockStore {
                     .bind("expiresAt", Rows.timestamp(lock.expiresAt()))
                     .bind("version", lock.version())
                     .bind("renewals", lock.renewals())
+                    .bind("lastActiveAt", Rows.timestamp(lock.lastActiveAt()))
                     .execute();
             requireOneRow(updated, "no such lease row: " + lock.id());
+            state().lock = Optional.of(lock);
         }
 
         @Override
@@ -170,6 +274,7 @@ final class JdbiLockStore implements LockStore {
                     .bind("appointmentId", appointmentId)
                     .execute();
             requireOneRow(deleted, "no such lease row: " + lock.id());
+            state().lock = Optional.empty();
         }
 
         @Override
@@ -198,6 +303,7 @@ final class JdbiLockStore implements LockStore {
         public void deleteAppointment() {
             handle.createUpdate("DELETE FROM appointments WHERE id = :id").bind("id", appointmentId).execute();
             appointment = Optional.empty();
+            state().appointmentDeleted();
         }
 
         @Override
@@ -222,8 +328,71 @@ final class JdbiLockStore implements LockStore {
         }
 
         @Override
+        public void insertEditRequest(EditRequest request) {
+            requireOwnAppointment(request.appointmentId());
+            handle.createUpdate("INSERT INTO edit_requests (" + Rows.EDIT_REQUEST_COLUMNS + ") VALUES (:id,"
+                            + " :appointmentId, :requesterId, CAST(:requesterInfo AS jsonb), :message, :createdAt,"
+                            + " :state, :ticket, :offeredUntil, :updatedAt)")
+                    .bind("id", request.id())
+                    .bind("appointmentId", request.appointmentId())
+                    .bind("requesterId", request.requester().userId())
+                    .bind("requesterInfo", Rows.userInfo(request.requester()))
+                    .bind("message", request.message())
+                    .bind("createdAt", Rows.timestamp(request.createdAt()))
+                    .bind("state", request.state().wireName())
+                    .bind("ticket", request.ticket())
+                    .bind("offeredUntil", Rows.timestamp(request.offeredUntil()))
+                    .bind("updatedAt", Rows.timestamp(request.updatedAt()))
+                    .execute();
+            state().apply(request);
+        }
+
+        @Override
+        public void updateEditRequest(EditRequest request) {
+            requireOwnAppointment(request.appointmentId());
+            int updated = handle.createUpdate("UPDATE edit_requests SET state = :state, offered_until = :offeredUntil,"
+                            + " updated_at = :updatedAt WHERE id = :id AND appointment_id = :appointmentId")
+                    .bind("id", request.id())
+                    .bind("appointmentId", appointmentId)
+                    .bind("state", request.state().wireName())
+                    .bind("offeredUntil", Rows.timestamp(request.offeredUntil()))
+                    .bind("updatedAt", Rows.timestamp(request.updatedAt()))
+                    .execute();
+            requireOneRow(updated, "no such edit request: " + request.id());
+            state().apply(request);
+        }
+
+        @Override
+        public void scheduleDueStep(Instant dueAt) {
+            AppointmentState current = state();
+            if (Objects.equals(dueAt, current.dueAt)) {
+                return;
+            }
+            if (dueAt == null) {
+                handle.createUpdate("DELETE FROM appointment_due_steps WHERE appointment_id = :id")
+                        .bind("id", appointmentId)
+                        .execute();
+            } else {
+                requireOwnAppointment(appointmentId);
+                handle.createUpdate("INSERT INTO appointment_due_steps (appointment_id, due_at) VALUES (:id, :dueAt)"
+                                + " ON CONFLICT (appointment_id) DO UPDATE SET due_at = EXCLUDED.due_at")
+                        .bind("id", appointmentId)
+                        .bind("dueAt", Rows.timestamp(dueAt))
+                        .execute();
+            }
+            current.dueAt = dueAt;
+        }
+
+        @Override
         public void publish(DomainEvent event) {
-            NotifyEventBus.notify(handle, event);
+            // Encoded now, so an event that cannot be sent fails the work that published it.
+            events.add(EventCodec.encode(event));
+        }
+
+        /** Sends the published events, in order, in one statement; NOTIFY delivers them only on commit. */
+        void sendEvents() {
+            NotifyEventBus.notifyAll(handle, events);
+            events.clear();
         }
 
         private void requireOwnAppointment(UUID candidate) {

@@ -81,6 +81,21 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
                 .one();
     }
 
+    /**
+     * Sends already encoded events on {@code handle}'s connection in one statement, in list order;
+     * inside a transaction they are delivered only on commit.
+     */
+    static void notifyAll(Handle handle, List<String> payloads) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        handle.createQuery("SELECT pg_notify(:channel, payload) FROM unnest(:payloads) AS payload")
+                .bind("channel", CHANNEL)
+                .bindArray("payloads", String.class, payloads)
+                .map((rs, ctx) -> Boolean.TRUE)
+                .list();
+    }
+
     @Override
     public void publish(DomainEvent event) {
         database.withHandle(handle -> {

@@ -9,6 +9,8 @@ import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.AppointmentStatus;
+import io.syncpoint.lock.core.domain.EditRequest;
+import io.syncpoint.lock.core.domain.EditRequestState;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -31,7 +33,9 @@ final class Rows {
     static final String APPOINTMENT_COLUMNS = "id, title, description, starts_at, ends_at, location, attendees, status,"
             + " version, created_by, created_at, updated_at";
     static final String LOCK_COLUMNS = "id, appointment_id, holder_id, user_info, created_at, expires_at, version,"
-            + " fencing_token, renewals";
+            + " fencing_token, renewals, last_active_at";
+    static final String EDIT_REQUEST_COLUMNS = "id, appointment_id, requester_id, requester_info, message, created_at,"
+            + " state, ticket, offered_until, updated_at";
     static final String HISTORY_COLUMNS = "id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,"
             + " duration_seconds, renewals, released_by, reason, metadata";
     static final String USER_COLUMNS = "id, email, name, role, password_hash, created_at";
@@ -79,15 +83,48 @@ final class Rows {
     }
 
     static AppointmentLock lock(ResultSet rs) throws SQLException {
+        return lock(rs, "");
+    }
+
+    /** The lease in columns named {@code prefix + column}, as in a join. */
+    static AppointmentLock lock(ResultSet rs, String prefix) throws SQLException {
         return new AppointmentLock(
-                uuid(rs, "id"),
-                uuid(rs, "appointment_id"),
-                holder(uuid(rs, "holder_id"), rs.getString("user_info")),
-                instant(rs, "created_at"),
-                instant(rs, "expires_at"),
-                rs.getLong("version"),
-                new FencingToken(rs.getLong("fencing_token")),
-                rs.getInt("renewals"));
+                uuid(rs, prefix + "id"),
+                uuid(rs, prefix + "appointment_id"),
+                holder(uuid(rs, prefix + "holder_id"), rs.getString(prefix + "user_info")),
+                instant(rs, prefix + "created_at"),
+                instant(rs, prefix + "expires_at"),
+                rs.getLong(prefix + "version"),
+                new FencingToken(rs.getLong(prefix + "fencing_token")),
+                rs.getInt(prefix + "renewals"),
+                instant(rs, prefix + "last_active_at"));
+    }
+
+    /** The edit request in columns named {@code prefix + column}, as in a join. */
+    static EditRequest editRequest(ResultSet rs, String prefix) throws SQLException {
+        return new EditRequest(
+                uuid(rs, prefix + "id"),
+                uuid(rs, prefix + "appointment_id"),
+                holder(uuid(rs, prefix + "requester_id"), rs.getString(prefix + "requester_info")),
+                rs.getString(prefix + "message"),
+                instant(rs, prefix + "created_at"),
+                EditRequestState.fromWireName(rs.getString(prefix + "state")),
+                rs.getLong(prefix + "ticket"),
+                instant(rs, prefix + "offered_until"),
+                instant(rs, prefix + "updated_at"));
+    }
+
+    /** {@code columns} (a comma-separated list) qualified by {@code table} and renamed to {@code prefix + column}. */
+    static String aliased(String columns, String table, String prefix) {
+        StringBuilder select = new StringBuilder();
+        for (String column : columns.split(",")) {
+            String name = column.strip();
+            if (select.length() > 0) {
+                select.append(", ");
+            }
+            select.append(table).append('.').append(name).append(" AS ").append(prefix).append(name);
+        }
+        return select.toString();
     }
 
     static LockHistoryEntry historyEntry(ResultSet rs) throws SQLException {

@@ -3,6 +3,8 @@ package io.syncpoint.lock.persistence.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
+import io.syncpoint.lock.core.domain.EditRequestState;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHolder;
 import io.syncpoint.lock.core.event.DomainEvent;
@@ -15,6 +17,10 @@ import org.junit.jupiter.api.Test;
 class EventCodecTest {
     private static final UUID APPOINTMENT = UUID.randomUUID();
     private static final LockHolder ALICE = new LockHolder(UUID.randomUUID(), "Alice", "alice@example.com", "title");
+    private static final LockHolder BOB = new LockHolder(UUID.randomUUID(), "Bob", "bob@example.com", null);
+    private static final UUID REQUEST = UUID.randomUUID();
+    private static final Instant GRANTED_AT = Instant.parse("2026-03-02T10:00:00.123456Z");
+    private static final Instant OFFER_END = GRANTED_AT.plusSeconds(30);
     private static final LockHolder ADMIN = new LockHolder(UUID.randomUUID(), "Ada Admin", "admin@example.com", null);
 
     @Test
@@ -29,7 +35,14 @@ class EventCodecTest {
                 new DomainEvent.AppointmentUpdated(APPOINTMENT, 7, ALICE.userId()),
                 new DomainEvent.AppointmentDeleted(APPOINTMENT),
                 new DomainEvent.CursorMoved(APPOINTMENT, ALICE.userId(), "Alice", "alice@example.com", 0.125, 0.5),
-                new DomainEvent.CursorRemoved(APPOINTMENT, ALICE.userId()));
+                new DomainEvent.CursorRemoved(APPOINTMENT, ALICE.userId()),
+                new DomainEvent.EditRequested(requestOf(BOB, "May I fix the start time?", EditRequestState.PENDING, null), 2),
+                new DomainEvent.EditRequestUpdated(requestOf(BOB, null, EditRequestState.OFFERED, OFFER_END), 1),
+                new DomainEvent.EditRequestUpdated(requestOf(BOB, "\"Quoted\" \\ and ünïcødé", EditRequestState.DECLINED,
+                        null), 0),
+                new DomainEvent.LockHandedOver(APPOINTMENT, ALICE, BOB, lockOf(BOB), REQUEST, false),
+                new DomainEvent.LockHandedOver(APPOINTMENT, ALICE, BOB, lockOf(BOB), REQUEST, true),
+                new DomainEvent.LockOffered(APPOINTMENT, REQUEST, BOB.userId(), OFFER_END));
 
         for (DomainEvent event : events) {
             String payload = EventCodec.encode(event);
@@ -49,9 +62,40 @@ class EventCodecTest {
         assertThat(payload.getBytes(StandardCharsets.UTF_8).length).isLessThan(EventCodec.MAX_PAYLOAD_BYTES);
     }
 
+    @Test
+    void theLargestPossibleHandoverAndRequestFitInOneNotification() {
+        LockHolder big = largestHolder();
+        // Quotes and backslashes are escaped on the wire: two bytes each, the most a one-line character costs in UTF-8 but 3.
+        String message = "\"".repeat(EditRequest.MAX_MESSAGE_LENGTH);
+        String wide = "€".repeat(EditRequest.MAX_MESSAGE_LENGTH);
+
+        List<String> payloads = List.of(
+                EventCodec.encode(new DomainEvent.LockHandedOver(APPOINTMENT, big, big, lockOf(big), REQUEST, true)),
+                EventCodec.encode(new DomainEvent.EditRequested(
+                        new EditRequest(REQUEST, APPOINTMENT, big, message, GRANTED_AT, EditRequestState.PENDING,
+                                Long.MAX_VALUE, null, GRANTED_AT), 20)),
+                EventCodec.encode(new DomainEvent.EditRequestUpdated(
+                        new EditRequest(REQUEST, APPOINTMENT, big, wide, GRANTED_AT, EditRequestState.OFFERED,
+                                Long.MAX_VALUE, OFFER_END, GRANTED_AT), 1)));
+
+        assertThat(payloads).allSatisfy(payload ->
+                assertThat(payload.getBytes(StandardCharsets.UTF_8).length).isLessThan(EventCodec.MAX_PAYLOAD_BYTES));
+    }
+
+    private static LockHolder largestHolder() {
+        String name = "Ω".repeat(100);
+        String email = "a".repeat(64) + "@" + "b".repeat(185) + ".com";
+        String position = "€".repeat(LockHolder.MAX_POSITION_LENGTH);
+        return new LockHolder(UUID.randomUUID(), name, email, position);
+    }
+
+    private static EditRequest requestOf(LockHolder requester, String message, EditRequestState state, Instant offeredUntil) {
+        return new EditRequest(REQUEST, APPOINTMENT, requester, message, GRANTED_AT.plusSeconds(5), state, 7,
+                offeredUntil, GRANTED_AT.plusSeconds(9));
+    }
+
     private static AppointmentLock lockOf(LockHolder holder) {
-        Instant granted = Instant.parse("2026-03-02T10:00:00.123456Z");
-        return new AppointmentLock(UUID.randomUUID(), APPOINTMENT, holder, granted, granted.plusSeconds(300), 3,
-                new FencingToken(42), 2);
+        return new AppointmentLock(UUID.randomUUID(), APPOINTMENT, holder, GRANTED_AT, GRANTED_AT.plusSeconds(300), 3,
+                new FencingToken(42), 2, GRANTED_AT.plusSeconds(40));
     }
 }

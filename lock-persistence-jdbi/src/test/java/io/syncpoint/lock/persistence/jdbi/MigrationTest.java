@@ -1,14 +1,18 @@
 package io.syncpoint.lock.persistence.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncpoint.lock.core.domain.Appointment;
+import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.domain.PageRequest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,18 +27,65 @@ class MigrationTest {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(5);
+        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(6);
         assertThat(PostgresBackend.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"
                 + " WHERE table_schema = 'public' AND table_name <> 'flyway_schema_history'"))
-                .containsExactlyInAnyOrder("users", "appointments", "appointment_locks", "lock_history");
+                .containsExactlyInAnyOrder("users", "appointments", "appointment_locks", "lock_history",
+                        "edit_requests", "appointment_due_steps");
         assertThat(strings(dataSource, "SELECT sequence_name FROM information_schema.sequences"))
                 .contains("fencing_tokens");
         assertThat(strings(dataSource, "SELECT tc.table_name FROM information_schema.table_constraints tc"
                 + " WHERE tc.constraint_type = 'FOREIGN KEY'"))
-                .as("only leases refer to appointments; history outlives them")
-                .containsExactly("appointment_locks");
+                .as("leases, requests and due steps go with their appointment; history outlives it")
+                .containsExactlyInAnyOrder("appointment_locks", "edit_requests", "appointment_due_steps");
+        assertThat(strings(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'appointment_due_steps'"))
+                .as("due steps are found by their due instant")
+                .contains("appointment_due_steps_by_time");
+    }
+
+    @Test
+    void aLeaseHeldDuringTheUpgradeCountsAsActiveAtTheUpgradeNotIdleSinceItsGrant() throws SQLException {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("5.1").load().migrate();
+        UUID user = UUID.randomUUID();
+        UUID appointment = UUID.randomUUID();
+        TestPostgres.server().execute(settings, "INSERT INTO users VALUES (?, 'old@example.com', 'Old', 'user', 'hash', now())",
+                user);
+        TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, 'Planning', null, now(),"
+                + " now() + interval '1 hour', null, '[]', 'scheduled', 1, ?, now(), now())", appointment, user);
+        TestPostgres.server().execute(settings, "INSERT INTO appointment_locks VALUES (?, ?, ?,"
+                + " CAST('{\"name\":\"Old\",\"email\":\"old@example.com\"}' AS jsonb), now() - interval '1 hour',"
+                + " now() + interval '4 minutes', 12, 1, 11)", UUID.randomUUID(), appointment, user);
+
+        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+            AppointmentLock lease = backend.locks().findLock(appointment).orElseThrow();
+            Instant now = backend.locks().now();
+            assertThat(lease.lastActiveAt()).isAfter(lease.createdAt().plus(Duration.ofMinutes(50)))
+                    .isBeforeOrEqualTo(now);
+        }
+    }
+
+    @Test
+    void theDatabaseRefusesARequestMessageWithControlCharactersAsTheCoreDoes() throws SQLException {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        PostgresBackend.migrate(dataSource);
+        UUID user = UUID.randomUUID();
+        UUID appointment = UUID.randomUUID();
+        TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, 'Planning', null, now(),"
+                + " now() + interval '1 hour', null, '[]', 'scheduled', 1, ?, now(), now())", appointment, user);
+        String insert = "INSERT INTO edit_requests (id, appointment_id, requester_id, requester_info, message, created_at,"
+                + " state, ticket, updated_at) VALUES (?, ?, ?, CAST('{\"name\":\"Bob\",\"email\":\"bob@example.com\"}'"
+                + " AS jsonb), ?, now(), 'pending', ?, now())";
+
+        assertThat(TestPostgres.server().execute(settings, insert, UUID.randomUUID(), appointment, user,
+                "May I fix the time? Ünïcødé is fine.", 1L)).isEqualTo(1);
+        assertThatThrownBy(() -> TestPostgres.server().execute(settings, insert, UUID.randomUUID(), appointment,
+                UUID.randomUUID(), "line one\nline two", 2L))
+                .hasStackTraceContaining("edit_requests_message_text");
     }
 
     @Test
