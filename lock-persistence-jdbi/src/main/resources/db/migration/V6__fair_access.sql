@@ -8,7 +8,8 @@ ALTER TABLE appointment_locks ALTER COLUMN last_active_at SET NOT NULL;
 
 -- Requests to edit, keyed by appointment like every lock table. ticket orders an appointment's queue;
 -- a position is never stored (it follows from the open requests in ticket order). Closed requests
--- (granted, declined, withdrawn, expired) stay until their appointment is deleted.
+-- (granted, declined, withdrawn, expired) stay until their appointment is deleted; reason is the holder's
+-- answer to a declined one.
 CREATE TABLE edit_requests (
     id              uuid        PRIMARY KEY,
     appointment_id  uuid        NOT NULL REFERENCES appointments (id) ON DELETE CASCADE,
@@ -20,12 +21,16 @@ CREATE TABLE edit_requests (
         CHECK (state IN ('pending', 'offered', 'granted', 'declined', 'withdrawn', 'expired')),
     ticket          bigint      NOT NULL CHECK (ticket >= 1),
     offered_until   timestamptz,
-    updated_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL CHECK (updated_at >= created_at),
+    reason          text,
+    -- Tickets count on across closed requests, so a ticket is never handed out twice.
     CONSTRAINT edit_requests_ticket_unique UNIQUE (appointment_id, ticket),
-    CONSTRAINT edit_requests_offer_has_an_end CHECK (state <> 'offered' OR offered_until IS NOT NULL),
-    -- One line of text, as the core accepts it: no control characters, at most 500 characters.
+    CONSTRAINT edit_requests_offer_has_an_end CHECK ((state = 'offered') = (offered_until IS NOT NULL)),
+    -- One line of text each, as the core accepts it: no control characters, at most 500 characters.
     CONSTRAINT edit_requests_message_text CHECK (message IS NULL
-        OR (char_length(message) BETWEEN 1 AND 500 AND message !~ '[\u0001-\u001f\u007f-\u009f]'))
+        OR (char_length(message) BETWEEN 1 AND 500 AND message !~ '[\u0001-\u001f\u007f-\u009f]')),
+    CONSTRAINT edit_requests_reason_text CHECK (reason IS NULL
+        OR (char_length(reason) BETWEEN 1 AND 500 AND reason !~ '[\u0001-\u001f\u007f-\u009f]'))
 );
 
 -- One open request per user and appointment; the index also serves "the open requests of an appointment".

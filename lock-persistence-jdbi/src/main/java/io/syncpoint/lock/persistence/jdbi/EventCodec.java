@@ -154,10 +154,13 @@ final class EventCodec {
     }
 
     private static AppointmentLock lock(JsonNode node) {
+        Instant createdAt = Instant.parse(node.path("createdAt").asText());
+        // Nodes of the previous release send no lastActiveAt: the grant is the last activity they know.
+        Instant lastActiveAt = node.hasNonNull("lastActiveAt") ? Instant.parse(node.get("lastActiveAt").asText()) : createdAt;
         return new AppointmentLock(uuid(node, "id"), uuid(node, "appointmentId"), holder(node.get("holder")),
-                Instant.parse(node.path("createdAt").asText()), Instant.parse(node.path("expiresAt").asText()),
+                createdAt, Instant.parse(node.path("expiresAt").asText()),
                 node.path("version").asLong(), new FencingToken(node.path("fencingToken").asLong()),
-                node.path("renewals").asInt(), instant(node, "lastActiveAt"));
+                node.path("renewals").asInt(), lastActiveAt);
     }
 
     private static ObjectNode request(EditRequest request) {
@@ -169,7 +172,8 @@ final class EventCodec {
                 .put("state", request.state().wireName())
                 .put("ticket", request.ticket())
                 .put("offeredUntil", request.offeredUntil() == null ? null : request.offeredUntil().toString())
-                .put("updatedAt", request.updatedAt().toString());
+                .put("updatedAt", request.updatedAt().toString())
+                .put("reason", request.reason());
         node.set("requester", holder(request.requester()));
         return node;
     }
@@ -178,7 +182,7 @@ final class EventCodec {
         return new EditRequest(uuid(node, "id"), uuid(node, "appointmentId"), holder(node.get("requester")),
                 text(node, "message"), instant(node, "createdAt"),
                 EditRequestState.fromWireName(text(node, "state")), node.path("ticket").asLong(),
-                instant(node, "offeredUntil"), instant(node, "updatedAt"));
+                instant(node, "offeredUntil"), instant(node, "updatedAt"), text(node, "reason"));
     }
 
     private static Instant instant(JsonNode node, String field) {

@@ -125,7 +125,8 @@ final class JdbiLockStore implements LockStore {
      */
     private static final class AppointmentState {
         private static final String SELECT = "SELECT clock.db_now, "
-                + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at, "
+                + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
+                + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = :id) AS last_ticket, "
                 + Rows.aliased(Rows.EDIT_REQUEST_COLUMNS, "r", "request_")
                 + " FROM (SELECT clock_timestamp() AS db_now) AS clock"
                 + " LEFT JOIN appointment_locks l ON l.appointment_id = :id"
@@ -136,14 +137,14 @@ final class JdbiLockStore implements LockStore {
         final Instant now;
         Optional<AppointmentLock> lock;
         Instant dueAt;
-        final List<EditRequest> openRequests;
+        long lastTicket;
+        final List<EditRequest> openRequests = new ArrayList<>();
 
-        private AppointmentState(Instant now, Optional<AppointmentLock> lock, Instant dueAt,
-                                 List<EditRequest> openRequests) {
+        private AppointmentState(Instant now, Optional<AppointmentLock> lock, Instant dueAt, long lastTicket) {
             this.now = now;
             this.lock = lock;
             this.dueAt = dueAt;
-            this.openRequests = openRequests;
+            this.lastTicket = lastTicket;
         }
 
         static AppointmentState read(Handle handle, UUID appointmentId, Database database) {
@@ -155,7 +156,7 @@ final class JdbiLockStore implements LockStore {
                             Optional<AppointmentLock> lock = rs.getObject("lock_id") == null
                                     ? Optional.empty() : Optional.of(Rows.lock(rs, "lock_"));
                             current = new AppointmentState(database.onStoreClock(Rows.instant(rs, "db_now")), lock,
-                                    Rows.instant(rs, "due_at"), new ArrayList<>());
+                                    Rows.instant(rs, "due_at"), rs.getLong("last_ticket"));
                         }
                         if (rs.getObject("request_id") != null) {
                             current.openRequests.add(Rows.editRequest(rs, "request_"));
@@ -166,6 +167,7 @@ final class JdbiLockStore implements LockStore {
 
         /** Applies a written request: open ones stay in the queue in ticket order, closed ones leave it. */
         void apply(EditRequest request) {
+            lastTicket = Math.max(lastTicket, request.ticket());
             openRequests.removeIf(open -> open.id().equals(request.id()));
             if (request.state().isOpen()) {
                 openRequests.add(request);
@@ -177,6 +179,7 @@ final class JdbiLockStore implements LockStore {
         void appointmentDeleted() {
             lock = Optional.empty();
             dueAt = null;
+            lastTicket = 0;
             openRequests.clear();
         }
     }
@@ -219,7 +222,8 @@ final class JdbiLockStore implements LockStore {
 
         @Override
         public EditQueue editQueue() {
-            return new EditQueue(List.copyOf(state().openRequests));
+            AppointmentState current = state();
+            return new EditQueue(current.openRequests, current.lastTicket);
         }
 
         @Override
@@ -332,7 +336,7 @@ final class JdbiLockStore implements LockStore {
             requireOwnAppointment(request.appointmentId());
             handle.createUpdate("INSERT INTO edit_requests (" + Rows.EDIT_REQUEST_COLUMNS + ") VALUES (:id,"
                             + " :appointmentId, :requesterId, CAST(:requesterInfo AS jsonb), :message, :createdAt,"
-                            + " :state, :ticket, :offeredUntil, :updatedAt)")
+                            + " :state, :ticket, :offeredUntil, :updatedAt, :reason)")
                     .bind("id", request.id())
                     .bind("appointmentId", request.appointmentId())
                     .bind("requesterId", request.requester().userId())
@@ -343,6 +347,7 @@ final class JdbiLockStore implements LockStore {
                     .bind("ticket", request.ticket())
                     .bind("offeredUntil", Rows.timestamp(request.offeredUntil()))
                     .bind("updatedAt", Rows.timestamp(request.updatedAt()))
+                    .bind("reason", request.reason())
                     .execute();
             state().apply(request);
         }
@@ -351,12 +356,13 @@ final class JdbiLockStore implements LockStore {
         public void updateEditRequest(EditRequest request) {
             requireOwnAppointment(request.appointmentId());
             int updated = handle.createUpdate("UPDATE edit_requests SET state = :state, offered_until = :offeredUntil,"
-                            + " updated_at = :updatedAt WHERE id = :id AND appointment_id = :appointmentId")
+                            + " updated_at = :updatedAt, reason = :reason WHERE id = :id AND appointment_id = :appointmentId")
                     .bind("id", request.id())
                     .bind("appointmentId", appointmentId)
                     .bind("state", request.state().wireName())
                     .bind("offeredUntil", Rows.timestamp(request.offeredUntil()))
                     .bind("updatedAt", Rows.timestamp(request.updatedAt()))
+                    .bind("reason", request.reason())
                     .execute();
             requireOneRow(updated, "no such edit request: " + request.id());
             state().apply(request);

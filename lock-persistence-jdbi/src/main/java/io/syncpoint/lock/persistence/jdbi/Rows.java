@@ -35,7 +35,7 @@ final class Rows {
     static final String LOCK_COLUMNS = "id, appointment_id, holder_id, user_info, created_at, expires_at, version,"
             + " fencing_token, renewals, last_active_at";
     static final String EDIT_REQUEST_COLUMNS = "id, appointment_id, requester_id, requester_info, message, created_at,"
-            + " state, ticket, offered_until, updated_at";
+            + " state, ticket, offered_until, updated_at, reason";
     static final String HISTORY_COLUMNS = "id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,"
             + " duration_seconds, renewals, released_by, reason, metadata";
     static final String USER_COLUMNS = "id, email, name, role, password_hash, created_at";
@@ -111,7 +111,8 @@ final class Rows {
                 EditRequestState.fromWireName(rs.getString(prefix + "state")),
                 rs.getLong(prefix + "ticket"),
                 instant(rs, prefix + "offered_until"),
-                instant(rs, prefix + "updated_at"));
+                instant(rs, prefix + "updated_at"),
+                rs.getString(prefix + "reason"));
     }
 
     /** {@code columns} (a comma-separated list) qualified by {@code table} and renamed to {@code prefix + column}. */

@@ -2,6 +2,10 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.EditRequestState;
@@ -36,10 +40,11 @@ class EventCodecTest {
                 new DomainEvent.AppointmentDeleted(APPOINTMENT),
                 new DomainEvent.CursorMoved(APPOINTMENT, ALICE.userId(), "Alice", "alice@example.com", 0.125, 0.5),
                 new DomainEvent.CursorRemoved(APPOINTMENT, ALICE.userId()),
-                new DomainEvent.EditRequested(requestOf(BOB, "May I fix the start time?", EditRequestState.PENDING, null), 2),
-                new DomainEvent.EditRequestUpdated(requestOf(BOB, null, EditRequestState.OFFERED, OFFER_END), 1),
-                new DomainEvent.EditRequestUpdated(requestOf(BOB, "\"Quoted\" \\ and ünïcødé", EditRequestState.DECLINED,
-                        null), 0),
+                new DomainEvent.EditRequested(requestOf("May I fix the start time?", EditRequestState.PENDING, null, null), 2),
+                new DomainEvent.EditRequestUpdated(requestOf(null, EditRequestState.OFFERED, OFFER_END, null), 1),
+                new DomainEvent.EditRequestUpdated(requestOf("\"Quoted\" \\ and ünïcødé", EditRequestState.DECLINED, null,
+                        "Almost done, five more minutes"), 0),
+                new DomainEvent.EditRequestUpdated(requestOf(null, EditRequestState.GRANTED, null, null), 0),
                 new DomainEvent.LockHandedOver(APPOINTMENT, ALICE, BOB, lockOf(BOB), REQUEST, false),
                 new DomainEvent.LockHandedOver(APPOINTMENT, ALICE, BOB, lockOf(BOB), REQUEST, true),
                 new DomainEvent.LockOffered(APPOINTMENT, REQUEST, BOB.userId(), OFFER_END));
@@ -65,7 +70,8 @@ class EventCodecTest {
     @Test
     void theLargestPossibleHandoverAndRequestFitInOneNotification() {
         LockHolder big = largestHolder();
-        // Quotes and backslashes are escaped on the wire: two bytes each, the most a one-line character costs in UTF-8 but 3.
+        // A quote is escaped on the wire (two bytes); '€' takes three bytes in UTF-8, the most a character of
+        // the Basic Multilingual Plane takes (characters beyond it take four bytes but count as two).
         String message = "\"".repeat(EditRequest.MAX_MESSAGE_LENGTH);
         String wide = "€".repeat(EditRequest.MAX_MESSAGE_LENGTH);
 
@@ -73,13 +79,32 @@ class EventCodecTest {
                 EventCodec.encode(new DomainEvent.LockHandedOver(APPOINTMENT, big, big, lockOf(big), REQUEST, true)),
                 EventCodec.encode(new DomainEvent.EditRequested(
                         new EditRequest(REQUEST, APPOINTMENT, big, message, GRANTED_AT, EditRequestState.PENDING,
-                                Long.MAX_VALUE, null, GRANTED_AT), 20)),
+                                Long.MAX_VALUE, null, GRANTED_AT, null), 20)),
                 EventCodec.encode(new DomainEvent.EditRequestUpdated(
-                        new EditRequest(REQUEST, APPOINTMENT, big, wide, GRANTED_AT, EditRequestState.OFFERED,
-                                Long.MAX_VALUE, OFFER_END, GRANTED_AT), 1)));
+                        new EditRequest(REQUEST, APPOINTMENT, big, wide, GRANTED_AT, EditRequestState.DECLINED,
+                                Long.MAX_VALUE, null, GRANTED_AT, message), 0)));
 
         assertThat(payloads).allSatisfy(payload ->
                 assertThat(payload.getBytes(StandardCharsets.UTF_8).length).isLessThan(EventCodec.MAX_PAYLOAD_BYTES));
+    }
+
+    @Test
+    void aLeaseAnnouncedByANodeOfThePreviousReleaseCountsAsActiveSinceItsGrant() {
+        AppointmentLock lock = lockOf(ALICE);
+        ObjectNode payload = (ObjectNode) readTree(EventCodec.encode(new DomainEvent.LockAcquired(lock)));
+        ((ObjectNode) payload.get("lock")).remove("lastActiveAt");
+
+        DomainEvent decoded = EventCodec.decode(payload.toString());
+
+        assertThat(((DomainEvent.LockAcquired) decoded).lock().lastActiveAt()).isEqualTo(lock.createdAt());
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static LockHolder largestHolder() {
@@ -89,9 +114,9 @@ class EventCodecTest {
         return new LockHolder(UUID.randomUUID(), name, email, position);
     }
 
-    private static EditRequest requestOf(LockHolder requester, String message, EditRequestState state, Instant offeredUntil) {
-        return new EditRequest(REQUEST, APPOINTMENT, requester, message, GRANTED_AT.plusSeconds(5), state, 7,
-                offeredUntil, GRANTED_AT.plusSeconds(9));
+    private static EditRequest requestOf(String message, EditRequestState state, Instant offeredUntil, String reason) {
+        return new EditRequest(REQUEST, APPOINTMENT, BOB, message, GRANTED_AT.plusSeconds(5), state, 7, offeredUntil,
+                GRANTED_AT.plusSeconds(9), reason);
     }
 
     private static AppointmentLock lockOf(LockHolder holder) {
