@@ -25,6 +25,11 @@ final class Database {
         this.clockOffset = clockOffset;
     }
 
+    /** For tests in this package that watch the statements sent. */
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
     <T> T withHandle(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);

@@ -83,6 +83,11 @@ public final class PostgresBackend implements AutoCloseable {
                 .migrationsExecuted;
     }
 
+    /** The JDBI entry of this node, for tests in this package. */
+    Database database() {
+        return database;
+    }
+
     /** Connections currently borrowed from this node's pool. */
     int activeConnections() {
         return pool.getHikariPoolMXBean().getActiveConnections();
