@@ -3,10 +3,12 @@ package io.syncpoint.lock.persistence.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syncpoint.lock.core.contract.FairAccessRaces;
 import io.syncpoint.lock.core.contract.LockRaces;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -20,6 +22,7 @@ import io.syncpoint.lock.core.port.in.CreateAppointment;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +63,7 @@ class MultiNodeLockTest {
 
     private LockService locksA;
     private LockService locksB;
+    private EditRequestService requestsB;
     private AppointmentService appointmentsA;
     private AppointmentService appointmentsB;
     private Actor alice;
@@ -86,6 +90,7 @@ class MultiNodeLockTest {
         IdGenerator ids = IdGenerator.random();
         locksA = new LockService(nodeA.locks(), nodeA.history(), nodeA.appointments(), new LeasePolicy(TTL), ids);
         locksB = new LockService(nodeB.locks(), nodeB.history(), nodeB.appointments(), new LeasePolicy(TTL), ids);
+        requestsB = new EditRequestService(nodeB.locks(), new LeasePolicy(TTL), FairAccessPolicy.defaults(), ids);
         appointmentsA = new AppointmentService(nodeA.appointments(), nodeA.locks(), ids, Clock.systemUTC());
         appointmentsB = new AppointmentService(nodeB.appointments(), nodeB.locks(), ids,
                 Clock.offset(Clock.systemUTC(), SKEW));
@@ -103,6 +108,15 @@ class MultiNodeLockTest {
         @Override
         protected LockRaces.Setup setup() {
             return new LockRaces.Setup(database.fixture(nodeA), List.of(locksA, locksB), alice, appointmentsA);
+        }
+    }
+
+    /** Fair access across nodes: asking, accepting and the timed steps on node B, leases taken and released on node A. */
+    @Nested
+    class FairAccessRacingOverBothNodes extends FairAccessRaces {
+        @Override
+        protected FairAccessRaces.Setup setup() {
+            return new FairAccessRaces.Setup(database.fixture(nodeA), locksA, requestsB, appointmentsA, alice);
         }
     }
 
