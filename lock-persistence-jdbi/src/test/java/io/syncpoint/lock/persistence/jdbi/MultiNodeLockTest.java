@@ -194,6 +194,25 @@ class MultiNodeLockTest {
     }
 
     @Test
+    void theEventsOfOneTransactionReachTheOtherNodeTogetherInTheOrderTheyWerePublished() {
+        UUID meeting = appointment(appointmentsA, "Planning");
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+        List<DomainEvent> published = new ArrayList<>();
+        for (int version = 2; version <= 12; version++) {
+            published.add(new DomainEvent.AppointmentUpdated(meeting, version, alice.userId()));
+        }
+
+        nodeA.locks().inTransaction(meeting, tx -> {
+            published.forEach(tx::publish);
+            return null;
+        });
+        DomainEvent.CursorRemoved marker = new DomainEvent.CursorRemoved(meeting, bob.userId());
+        nodeA.eventPublisher().publish(marker);
+
+        assertThat(eventsBefore(onB, marker)).containsExactlyElementsOf(published);
+    }
+
+    @Test
     void aRolledBackTransactionAnnouncesNothing() {
         UUID meeting = appointment(appointmentsA, "Planning");
         BlockingQueue<DomainEvent> onA = listenOn(nodeA);
