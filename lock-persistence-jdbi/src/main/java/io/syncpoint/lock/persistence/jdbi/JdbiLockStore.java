@@ -9,6 +9,7 @@ import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -150,7 +151,7 @@ final class JdbiLockStore implements LockStore {
         static AppointmentState read(Handle handle, UUID appointmentId, Database database) {
             return handle.createQuery(SELECT)
                     .bind("id", appointmentId)
-                    .reduceResultSet(null, (AppointmentState state, java.sql.ResultSet rs, StatementContext ctx) -> {
+                    .reduceResultSet(null, (AppointmentState state, ResultSet rs, StatementContext ctx) -> {
                         AppointmentState current = state;
                         if (current == null) {
                             Optional<AppointmentLock> lock = rs.getObject("lock_id") == null
