@@ -2,9 +2,10 @@
 
 -- When the holder last typed or clicked. Leases granted before this column existed count as active
 -- now (never before their grant, never after their expiry): no holder is idle merely because of the upgrade.
-ALTER TABLE appointment_locks ADD COLUMN last_active_at timestamptz;
+-- The column stays nullable so that nodes of the previous release, still running during a rolling upgrade,
+-- can go on writing leases; such a lease reads as active since its grant.
+ALTER TABLE appointment_locks ADD COLUMN last_active_at timestamptz CHECK (last_active_at >= created_at);
 UPDATE appointment_locks SET last_active_at = greatest(created_at, least(now(), expires_at));
-ALTER TABLE appointment_locks ALTER COLUMN last_active_at SET NOT NULL;
 
 -- Requests to edit, keyed by appointment like every lock table. ticket orders an appointment's queue;
 -- a position is never stored (it follows from the open requests in ticket order). Closed requests

@@ -88,16 +88,19 @@ final class Rows {
 
     /** The lease in columns named {@code prefix + column}, as in a join. */
     static AppointmentLock lock(ResultSet rs, String prefix) throws SQLException {
+        Instant createdAt = instant(rs, prefix + "created_at");
+        // Written by a node of the previous release (during a rolling upgrade): the grant is the last activity known.
+        Instant lastActiveAt = instant(rs, prefix + "last_active_at");
         return new AppointmentLock(
                 uuid(rs, prefix + "id"),
                 uuid(rs, prefix + "appointment_id"),
                 holder(uuid(rs, prefix + "holder_id"), rs.getString(prefix + "user_info")),
-                instant(rs, prefix + "created_at"),
+                createdAt,
                 instant(rs, prefix + "expires_at"),
                 rs.getLong(prefix + "version"),
                 new FencingToken(rs.getLong(prefix + "fencing_token")),
                 rs.getInt(prefix + "renewals"),
-                instant(rs, prefix + "last_active_at"));
+                lastActiveAt == null ? createdAt : lastActiveAt);
     }
 
     /** The edit request in columns named {@code prefix + column}, as in a join. */

@@ -69,6 +69,26 @@ class MigrationTest {
     }
 
     @Test
+    void aLeaseWrittenByANodeOfThePreviousReleaseDuringARollingUpgradeReadsAsActiveSinceItsGrant() {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        UUID user = UUID.randomUUID();
+        UUID appointment = UUID.randomUUID();
+        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+            TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, 'Planning', null, now(),"
+                    + " now() + interval '1 hour', null, '[]', 'scheduled', 1, ?, now(), now())", appointment, user);
+            // The previous release names the columns it knows.
+            TestPostgres.server().execute(settings, "INSERT INTO appointment_locks (id, appointment_id, holder_id,"
+                    + " user_info, created_at, expires_at, version, fencing_token, renewals) VALUES (?, ?, ?,"
+                    + " CAST('{\"name\":\"Old\",\"email\":\"old@example.com\"}' AS jsonb), now() - interval '1 minute',"
+                    + " now() + interval '4 minutes', 1, 1, 0)", UUID.randomUUID(), appointment, user);
+
+            AppointmentLock lease = backend.locks().findLock(appointment).orElseThrow();
+
+            assertThat(lease.lastActiveAt()).isEqualTo(lease.createdAt());
+        }
+    }
+
+    @Test
     void theDatabaseRefusesARequestMessageWithControlCharactersAsTheCoreDoes() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
