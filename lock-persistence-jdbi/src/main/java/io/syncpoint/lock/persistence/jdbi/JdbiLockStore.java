@@ -398,7 +398,7 @@ final class JdbiLockStore implements LockStore {
 
         /** Sends the published events, in order, in one statement; NOTIFY delivers them only on commit. */
         void sendEvents() {
-            NotifyEventBus.notifyAll(handle, events);
+            NotifyEventBus.notifyInOrder(handle, events);
             events.clear();
         }
 

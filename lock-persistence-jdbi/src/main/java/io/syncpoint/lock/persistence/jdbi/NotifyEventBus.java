@@ -85,7 +85,7 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
      * Sends already encoded events on {@code handle}'s connection in one statement, in list order;
      * inside a transaction they are delivered only on commit.
      */
-    static void notifyAll(Handle handle, List<String> payloads) {
+    static void notifyInOrder(Handle handle, List<String> payloads) {
         if (payloads.isEmpty()) {
             return;
         }
