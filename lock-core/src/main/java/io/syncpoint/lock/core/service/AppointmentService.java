@@ -3,6 +3,7 @@ package io.syncpoint.lock.core.service;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.Page;
@@ -33,12 +34,20 @@ public final class AppointmentService
     private final LockStore locks;
     private final IdGenerator ids;
     private final Clock clock;
+    private final FairAccessPolicy fairAccess;
 
+    /** With the default timings of fair access. */
     public AppointmentService(AppointmentStore appointments, LockStore locks, IdGenerator ids, Clock clock) {
+        this(appointments, locks, ids, clock, FairAccessPolicy.defaults());
+    }
+
+    public AppointmentService(AppointmentStore appointments, LockStore locks, IdGenerator ids, Clock clock,
+                              FairAccessPolicy fairAccess) {
         this.appointments = appointments;
         this.locks = locks;
         this.ids = ids;
         this.clock = clock;
+        this.fairAccess = fairAccess;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.syncpoint.lock.core.service;
 
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -45,14 +46,22 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
     private final LockHistory history;
     private final AppointmentStore appointments;
     private final LeasePolicy leasePolicy;
+    private final FairAccessPolicy fairAccess;
     private final IdGenerator ids;
 
+    /** With the default timings of fair access. */
     public LockService(LockStore locks, LockHistory history, AppointmentStore appointments,
                        LeasePolicy leasePolicy, IdGenerator ids) {
+        this(locks, history, appointments, leasePolicy, FairAccessPolicy.defaults(), ids);
+    }
+
+    public LockService(LockStore locks, LockHistory history, AppointmentStore appointments,
+                       LeasePolicy leasePolicy, FairAccessPolicy fairAccess, IdGenerator ids) {
         this.locks = locks;
         this.history = history;
         this.appointments = appointments;
         this.leasePolicy = leasePolicy;
+        this.fairAccess = fairAccess;
         this.ids = ids;
     }
 
@@ -74,7 +83,7 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
             if (!live.isHeldBy(actor.userId())) {
                 return Outcome.rejected(new Rejection.LockHeld(live, now));
             }
-            return Outcome.ok(new Acquisition(renew(tx, live, now, command.position()), true));
+            return Outcome.ok(new Acquisition(renew(tx, live, now, command.position(), command.active()), true));
         });
     }
 
@@ -123,7 +132,7 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
                 return Outcome.ok(grant(tx, admin, null, now, Map.of()));
             }
             if (previous.isHeldBy(admin.userId())) {
-                return Outcome.ok(renew(tx, previous, now, null));
+                return Outcome.ok(renew(tx, previous, now, null, true));
             }
             tx.deleteLock(previous);
             tx.appendHistory(LockHistoryEntry.ended(ids.newId(), previous, HistoryAction.FORCE_RELEASED, now,
@@ -151,8 +160,9 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
         });
     }
 
-    private AppointmentLock renew(LockTransaction tx, AppointmentLock live, Instant now, String position) {
-        AppointmentLock renewed = live.renew(now, leasePolicy, position);
+    private AppointmentLock renew(LockTransaction tx, AppointmentLock live, Instant now, String position,
+                                  boolean active) {
+        AppointmentLock renewed = live.renew(now, leasePolicy, position, active);
         tx.updateLock(renewed);
         tx.publish(new DomainEvent.LockUpdated(renewed));
         return renewed;
