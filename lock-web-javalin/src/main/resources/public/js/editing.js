@@ -8,6 +8,8 @@ import { storeDraft, forgetDraft } from './drafts.js';
 import { markInvalid } from './validation.js';
 import { showAlert, hideAlert, renderLock } from './lock-banner.js';
 import { render, fillEditor, readEditor, formValues, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
+import { startedEditing, takeActivity, keepActivity } from './activity.js';
+import { noteReservation } from './edit-requests.js';
 
 const RENEW_AT_MOST_EVERY_MS = 60_000;
 const RENEW_AT_LEAST_EVERY_MS = 1_000;
@@ -26,6 +28,8 @@ export function startEditing(lock, { renewed = false } = {}) {
   detail.editing = true;
   clearInterval(detail.renewTimer);
   detail.renewTimer = setInterval(renew, renewalPeriod(lock, renewed));
+  detail.renewedAt = Date.now();
+  startedEditing();
   announceEditing(detail.id);
   render();
   $('editor').title.focus();
@@ -56,6 +60,7 @@ export async function edit() {
     startEditing(data.lock, { renewed: data.renewed });
   } catch (e) {
     if (e.code === 'lock_held' && e.problem.lock) detail.lock = e.problem.lock;
+    if (e.code === 'lock_reserved') noteReservation(e.problem);
     showAlert(describe(e), { reload: detail.draft, kind: e.code === 'lock_held' ? 'refusal' : 'notice' });
   } finally {
     busy(button, false);
@@ -63,15 +68,23 @@ export async function edit() {
   }
 }
 
-async function renew() {
-  if (!detail.editing || detail.pending || !detail.lock) return;
+/**
+ * Renews the lease, telling the server whether the editor worked since the last renewal. The timer calls it;
+ * so does work while someone waits to edit, so that the server never takes a busy editor for an idle one.
+ */
+export async function renew() {
+  if (!detail.editing || detail.pending || !detail.lock || detail.renewing) return;
+  const active = takeActivity();
+  detail.renewing = true;
   try {
     const { data } = await api('POST', `/appointments/${detail.id}/acquire-lock`, {
-      body: { expectedVersion: detail.lock.version, position: 'details' },
+      body: { expectedVersion: detail.lock.version, position: 'details', active },
     });
     detail.lock = data.lock;
-    renderLock();
+    detail.renewedAt = Date.now();
+    render();
   } catch (e) {
+    keepActivity(active);
     if (e.code === 'version_conflict') {
       await refreshLockStatus();
       if (!holdsLock()) lostLock('You no longer hold the lock.');
@@ -80,11 +93,18 @@ async function renew() {
     } else {
       toast(`Could not renew your lock: ${describe(e)}`, 'error');
     }
+  } finally {
+    detail.renewing = false;
   }
 }
 
 export async function save() {
-  if (!detail.editing || detail.pending) return;
+  if (await saveChanges()) await release({ quiet: true });
+}
+
+/** Saves the editor's values with the live lease, keeping the lease; true when saved. */
+export async function saveChanges() {
+  if (!detail.editing || detail.pending) return false;
   const button = $('save');
   busy(button, true, 'Saving…');
   detail.pending = 'saving';
@@ -99,8 +119,8 @@ export async function save() {
     forgetDraft(detail.id);
     hideAlert();
     toast('Saved.');
-    busy(button, false);
-    await release({ quiet: true });
+    detail.pending = null;
+    return true;
   } catch (e) {
     detail.pending = null;
     if (['lock_required', 'stale_lock_token', 'lock_lost'].includes(e.code)) {
@@ -114,6 +134,7 @@ export async function save() {
       showAlert(describe(e));
       if (e.code === 'validation_failed') markInvalid($('editor'), e.problem.errors || []);
     }
+    return false;
   } finally {
     busy(button, false);
     render();
@@ -140,6 +161,19 @@ async function release({ quiet = false } = {}) {
   stopEditing();
   detail.pending = null;
   detail.lock = liveLock()?.userId === me() ? null : detail.lock;
+  render();
+}
+
+/** Nobody answered "Still editing?": the lock goes back for others, the typed text stays as a draft. */
+export async function releaseIdleEditor() {
+  if (!detail.editing || detail.pending) return;
+  const typedHere = detail.draft;
+  if (typedHere) storeDraft(detail.id, formValues());
+  await release({ quiet: true });
+  detail.draft = typedHere;
+  showAlert(typedHere
+    ? 'You were away, so your lock was released for others. Your unsaved changes are kept below as a draft; press Edit to go on.'
+    : 'You were away, so your lock was released for others. Press Edit to go on.', { reload: typedHere });
   render();
 }
 

@@ -3,6 +3,7 @@ import { $, isBusy } from './dom.js';
 import { session, me } from './session.js';
 import { countdown } from './format.js';
 import { detail, liveLock, serverNow } from './state.js';
+import { standingOffer, renderRequests } from './edit-requests.js';
 
 export function renderLock() {
   if (!detail.id) return;
@@ -18,7 +19,12 @@ export function renderLock() {
     text = 'Loading…';
   } else if (detail.pending) {
     state = 'mine';
-    text = detail.pending === 'saving' ? 'Saving your changes…' : 'Releasing your lock…';
+    text = { saving: 'Saving your changes…', 'handing-over': 'Handing the lock over…' }[detail.pending] || 'Releasing your lock…';
+  } else if (!lock && standingOffer()) {
+    const offer = standingOffer();
+    state = 'reserved';
+    text = offer.userId === me() ? 'The lock is offered to you.' : `Free, but offered to ${offer.name} first (next in line).`;
+    left = `Offer ends in ${countdown(Date.parse(offer.until) - serverNow())}.`;
   } else if (!lock) {
     state = 'free';
     text = 'Free — nobody is editing. Press Edit to start.';
@@ -50,6 +56,7 @@ export function renderLock() {
   $('cancel-edit').hidden = !editing;
   $('cancel-edit').disabled = Boolean(detail.pending);
   $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
+  renderRequests();
 }
 
 /** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
