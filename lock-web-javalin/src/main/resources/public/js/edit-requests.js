@@ -294,7 +294,8 @@ function requestUpdated(request) {
   if (request.state === 'declined') {
     queue.asked = null;
     const holder = holderName();
-    queue.note = `${holder || 'The editor'} wants to keep editing for now. You can ask again later.`;
+    const because = request.reason ? ` (“${request.reason}”)` : '';
+    queue.note = `${holder || 'The editor'} wants to keep editing for now${because}. You can ask again later.`;
   } else if (request.state === 'expired') {
     queue.asked = null;
     queue.note = 'Your turn to edit lapsed, so the lock went to the next in line. You can ask again.';
