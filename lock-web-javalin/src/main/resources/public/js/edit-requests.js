@@ -149,7 +149,7 @@ export async function saveAndHandOver() {
   const request = head();
   queue.choosing = false;
   render();
-  if (request && await saveChanges()) await accept(request);
+  if (request) await saveChanges(() => accept(request));
 }
 
 export function handOverWithoutSaving() {

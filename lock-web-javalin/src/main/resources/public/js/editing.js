@@ -99,12 +99,15 @@ export async function renew() {
 }
 
 export async function save() {
-  if (await saveChanges()) await release({ quiet: true });
+  await saveChanges(() => release({ quiet: true }));
 }
 
-/** Saves the editor's values with the live lease, keeping the lease; true when saved. */
-export async function saveChanges() {
-  if (!detail.editing || detail.pending) return false;
+/**
+ * Saves the editor's values with the live lease, then runs {@code afterwards} (release, hand over), which
+ * shows its own progress before the page renders again, so the form never looks editable in between.
+ */
+export async function saveChanges(afterwards) {
+  if (!detail.editing || detail.pending) return;
   const button = $('save');
   busy(button, true, 'Saving…');
   detail.pending = 'saving';
@@ -119,8 +122,9 @@ export async function saveChanges() {
     forgetDraft(detail.id);
     hideAlert();
     toast('Saved.');
+    busy(button, false);
     detail.pending = null;
-    return true;
+    await afterwards();
   } catch (e) {
     detail.pending = null;
     if (['lock_required', 'stale_lock_token', 'lock_lost'].includes(e.code)) {
@@ -134,7 +138,6 @@ export async function saveChanges() {
       showAlert(describe(e));
       if (e.code === 'validation_failed') markInvalid($('editor'), e.problem.errors || []);
     }
-    return false;
   } finally {
     busy(button, false);
     render();
