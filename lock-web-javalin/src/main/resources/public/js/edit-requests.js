@@ -26,6 +26,8 @@ const queue = {
   choosing: false,
   // The request being handed the lock by this tab's own answer.
   handingTo: null,
+  // This tab is taking an offered lock (the offer comes as two frames; one acquire is enough).
+  taking: false,
   trailingRenewal: null,
 };
 
@@ -58,7 +60,7 @@ function canAsk() {
 
 /** A new appointment on screen: nothing is known about its line yet. */
 export function resetRequests() {
-  Object.assign(queue, { open: [], asked: null, offer: null, note: '', lastHolder: null, choosing: false, handingTo: null });
+  Object.assign(queue, { open: [], asked: null, offer: null, note: '', lastHolder: null, choosing: false, handingTo: null, taking: false });
 }
 
 /** Reads the line of the appointment on screen; a request of this user found there is this tab's to follow. */
@@ -237,8 +239,9 @@ async function takeLock(lock) {
 
 /** The lock is offered to this user: this tab takes it at once. */
 async function takeOffer(requestId) {
-  if (queue.asked !== requestId || detail.editing) return;
+  if (queue.asked !== requestId || detail.editing || queue.taking) return;
   const from = holderName();
+  queue.taking = true;
   try {
     const { data } = await api('POST', `/appointments/${detail.id}/acquire-lock`, { body: { position: 'details' } });
     queue.asked = null;
@@ -248,6 +251,8 @@ async function takeOffer(requestId) {
     await takeLock(data.lock);
   } catch (e) {
     showAlert(describe(e));
+  } finally {
+    queue.taking = false;
   }
   render();
 }
@@ -291,7 +296,9 @@ function requestUpdated(request) {
   upsert(request);
   if (queue.offer?.requestId === request.id && request.state !== 'offered') queue.offer = null;
   if (request.requester.userId !== me() || queue.asked !== request.id) return;
-  if (request.state === 'declined') {
+  if (request.state === 'offered') {
+    takeOffer(request.id);
+  } else if (request.state === 'declined') {
     queue.asked = null;
     const holder = holderName();
     const because = request.reason ? ` (“${request.reason}”)` : '';
@@ -364,7 +371,7 @@ export function renderRequests() {
   if (own && !detail.editing) {
     const holder = holderName();
     const place = `${ordinal(own.position ?? 1)} in line`;
-    if (own.state === 'offered') text = 'The lock is offered to you: taking it…';
+    if (own.state === 'offered') text = queue.asked === own.id ? 'The lock is offered to you: taking it…' : 'The lock is offered to you: press Edit to take it.';
     else if (liveLock() && holder) text = `We told ${holder} you are waiting (${place}).`;
     else text = `You are waiting to edit (${place}).`;
   }

@@ -61,7 +61,8 @@ export async function edit() {
   } catch (e) {
     if (e.code === 'lock_held' && e.problem.lock) detail.lock = e.problem.lock;
     if (e.code === 'lock_reserved') noteReservation(e.problem);
-    showAlert(describe(e), { reload: detail.draft, kind: e.code === 'lock_held' ? 'refusal' : 'notice' });
+    const kind = { lock_held: 'refusal', lock_reserved: 'reservation' }[e.code] || 'notice';
+    showAlert(describe(e), { reload: detail.draft, kind });
   } finally {
     busy(button, false);
     render();

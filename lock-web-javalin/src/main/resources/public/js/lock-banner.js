@@ -45,8 +45,9 @@ export function renderLock() {
   if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
   $('lock-countdown').textContent = left;
 
-  // A refusal ("Alice is editing…") is only true while someone else holds the lock.
-  if (state !== 'other' && $('alert-banner').dataset.kind === 'refusal') hideAlert();
+  // A refusal ("Alice is editing…", "reserved for Bob…") is only true while that lasts.
+  const kind = $('alert-banner').dataset.kind;
+  if ((kind === 'refusal' && state !== 'other') || (kind === 'reservation' && state !== 'reserved')) hideAlert();
 
   const editing = detail.editing && state === 'mine';
   $('edit').hidden = editing || detail.deleted;
@@ -59,7 +60,10 @@ export function renderLock() {
   renderRequests();
 }
 
-/** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
+/**
+ * Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock, a
+ * {@code reservation} once the lock is no longer kept for someone else.
+ */
 export function showAlert(text, { reload = false, restore = false, kind = 'notice' } = {}) {
   $('alert-banner').dataset.kind = kind;
   $('alert-text').textContent = text;
