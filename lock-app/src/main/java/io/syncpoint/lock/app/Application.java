@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
+import io.syncpoint.lock.core.port.in.RunDueSteps;
 import io.syncpoint.lock.core.port.out.AppointmentStore;
 import io.syncpoint.lock.core.port.out.EventPublisher;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
@@ -19,6 +21,7 @@ import io.syncpoint.lock.core.port.out.StoreHealth;
 import io.syncpoint.lock.core.port.out.UserStore;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
@@ -31,34 +34,39 @@ import io.syncpoint.lock.web.ws.WebSocketGateway;
 import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole object graph of the server, wired by hand from a {@link Configuration}: the stores
- * (in memory, or PostgreSQL), the core services, the HTTP and WebSocket adapters and the expiry sweeper.
+ * (in memory, or PostgreSQL), the core services, the HTTP and WebSocket adapters, the expiry sweeper and
+ * the poll that takes the timed steps of fair access (idle handoffs, lapsed offers) when they fall due.
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    /** Every node polls this often, so a timed step happens well within 2 s of its due time. */
+    static final Duration DUE_STEP_POLL = Duration.ofMillis(500);
 
     private final Stores stores;
     private final WebSocketGateway gateway;
     private final WebServer web;
-    private final ScheduledExecutorService sweeper;
+    private final ScheduledExecutorService timers;
     private final int port;
 
-    private Application(Stores stores, WebSocketGateway gateway, WebServer web, ScheduledExecutorService sweeper,
+    private Application(Stores stores, WebSocketGateway gateway, WebServer web, ScheduledExecutorService timers,
                         int port) {
         this.stores = stores;
         this.gateway = gateway;
         this.web = web;
-        this.sweeper = sweeper;
+        this.timers = timers;
         this.port = port;
     }
 
@@ -85,10 +93,15 @@ public final class Application implements AutoCloseable {
         JwtAccessTokens tokens = new JwtAccessTokens(jwtSecret(config), config.jwtTtl(), clock);
         AccountService accounts = new AccountService(stores.users(), new BcryptPasswordHasher(), tokens,
                 IdGenerator.random(), clock);
-        LockService locks = new LockService(stores.locks(), stores.history(), stores.appointments(),
-                new LeasePolicy(config.leaseTtl()), IdGenerator.random());
+        LeasePolicy leasePolicy = new LeasePolicy(config.leaseTtl());
+        FairAccessPolicy fairAccess = new FairAccessPolicy(config.idle(), config.handoff(), config.offer(),
+                config.idleRelease(), FairAccessPolicy.DEFAULT_MAX_OPEN_REQUESTS);
+        LockService locks = new LockService(stores.locks(), stores.history(), stores.appointments(), leasePolicy,
+                fairAccess, IdGenerator.random());
+        EditRequestService editRequests = new EditRequestService(stores.locks(), leasePolicy, fairAccess,
+                IdGenerator.random());
         AppointmentService appointments = new AppointmentService(stores.appointments(), stores.locks(),
-                IdGenerator.random(), clock);
+                IdGenerator.random(), clock, fairAccess);
 
         config.admin().ifPresent(admin -> {
             if (!accounts.ensureAdmin(admin.email(), "Administrator", admin.password()).isOk()) {
@@ -114,40 +127,47 @@ public final class Application implements AutoCloseable {
                         .withAllowedOrigins(config.corsOrigins())
                         .withMaxConnectionsPerUser(config.webSocketConnectionsPerUser()));
         gateway.start();
-        WebServer web = new WebServer(new WebDependencies(locks, appointments, accounts, stores.health(),
+        WebServer web = new WebServer(new WebDependencies(locks, editRequests, appointments, accounts, stores.health(),
                 locks::liveLeaseCount, registry, clock, settings, List.of(gateway::register)));
 
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "lease-sweeper");
+        // Two threads, so that a slow sweep never holds up a due step.
+        AtomicInteger timerThreads = new AtomicInteger();
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, task -> {
+            Thread thread = new Thread(task, "lease-timer-" + timerThreads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         long every = config.sweepInterval().toMillis();
-        sweeper.scheduleWithFixedDelay(() -> sweep(locks), every, every, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> sweep(locks), every, every, TimeUnit.MILLISECONDS);
+        long poll = DUE_STEP_POLL.toMillis();
+        timers.scheduleWithFixedDelay(() -> runDueSteps(editRequests), poll, poll, TimeUnit.MILLISECONDS);
 
         int port = web.start();
         LOG.info("SyncPoint is listening on http://localhost:{} ({} store)", port,
                 config.embedded() ? "in-memory" : "PostgreSQL");
-        return new Application(stores, gateway, web, sweeper, port);
+        return new Application(stores, gateway, web, timers, port);
     }
 
     public int port() {
         return port;
     }
 
-    /** Stops accepting requests and finishes those in flight, then stops the sweeper and closes the stores. */
+    /**
+     * Stops accepting requests and finishes those in flight, then stops the sweeper and the due-step poll
+     * and closes the stores.
+     */
     @Override
     public void close() {
         LOG.info("Shutting down");
         gateway.close();
         web.stop();
-        sweeper.shutdown();
+        timers.shutdown();
         try {
-            if (!sweeper.awaitTermination(10, TimeUnit.SECONDS)) {
-                sweeper.shutdownNow();
+            if (!timers.awaitTermination(10, TimeUnit.SECONDS)) {
+                timers.shutdownNow();
             }
         } catch (InterruptedException e) {
-            sweeper.shutdownNow();
+            timers.shutdownNow();
             Thread.currentThread().interrupt();
         }
         stores.close();
@@ -187,6 +207,18 @@ public final class Application implements AutoCloseable {
         } catch (RuntimeException e) {
             // The next run tries again; a sweep that fails changes nothing.
             LOG.warn("Lease sweep failed: {}", e.getMessage());
+        }
+    }
+
+    private static void runDueSteps(RunDueSteps steps) {
+        try {
+            int taken = steps.runDueSteps();
+            if (taken > 0) {
+                LOG.debug("Took {} due fair-access step(s)", taken);
+            }
+        } catch (RuntimeException e) {
+            // Every step is re-decided from the rows, so the next poll simply tries again.
+            LOG.warn("Due fair-access steps failed: {}", e.getMessage());
         }
     }
 

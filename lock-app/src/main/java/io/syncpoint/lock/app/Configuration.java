@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * @param database      absent: the embedded default, on the in-memory store
  * @param jwtSecret     absent: a random secret for this run (embedded default only)
  * @param demoData      demo accounts and appointments; on by default only in the embedded default
+ * @param idle          a holder with no activity for this long is idle and may be handed over from
+ * @param handoff       how long a request waits at the head of the queue before an idle holder hands over
+ * @param offer         how long a lease that ended stays reserved for the first in line
+ * @param idleRelease   how long an editor may stay idle before the page asks "Still editing?"
  */
 public record Configuration(
         int port,
@@ -36,10 +40,16 @@ public record Configuration(
         long signInsPerAccountPerMinute,
         long signInsPerAddressPerMinute,
         boolean metricsPublic,
-        int webSocketConnectionsPerUser) {
+        int webSocketConnectionsPerUser,
+        Duration idle,
+        Duration handoff,
+        Duration offer,
+        Duration idleRelease) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
+    /** Fair-access timings are whole seconds from 1 (tests shorten them) to a day. */
+    private static final long MAX_FAIR_ACCESS_SECONDS = 86_400;
     private static final Pattern ORIGIN = Pattern.compile("^https?://[A-Za-z0-9.-]+(:\\d{1,5})?$");
 
     public record Database(String url, String user, String password, int poolSize) {
@@ -64,7 +74,8 @@ public record Configuration(
     public String toString() {
         return "Configuration[port=" + port + ", database=" + database + ", jwtTtl=" + jwtTtl + ", leaseTtl=" + leaseTtl
                 + ", sweepInterval=" + sweepInterval + ", corsOrigins=" + corsOrigins + ", admin=" + admin
-                + ", demoData=" + demoData + "]";
+                + ", demoData=" + demoData + ", idle=" + idle + ", handoff=" + handoff + ", offer=" + offer
+                + ", idleRelease=" + idleRelease + "]";
     }
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -115,8 +126,13 @@ public record Configuration(
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
         int socketsPerUser = (int) read.number("LOCK_WS_MAX_CONNECTIONS_PER_USER",
                 WebSocketSettings.DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 10_000);
+        Duration idle = read.seconds("LOCK_IDLE_SECONDS", 120, MAX_FAIR_ACCESS_SECONDS);
+        Duration handoff = read.seconds("LOCK_HANDOFF_SECONDS", 30, MAX_FAIR_ACCESS_SECONDS);
+        Duration offer = read.seconds("LOCK_OFFER_SECONDS", 30, MAX_FAIR_ACCESS_SECONDS);
+        Duration idleRelease = read.seconds("LOCK_IDLE_RELEASE_SECONDS", 600, MAX_FAIR_ACCESS_SECONDS);
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser);
+                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser, idle, handoff, offer,
+                idleRelease);
     }
 
     private static void checkAdmin(Admin admin) {
@@ -156,6 +172,11 @@ public record Configuration(
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(name, "must be a whole number, not '" + value.get() + "'");
             }
+        }
+
+        /** Whole seconds from 1 to {@code max}. */
+        Duration seconds(String name, long fallback, long max) {
+            return Duration.ofSeconds(number(name, fallback, 1, max));
         }
 
         /** {@code 24h}, {@code 30m}, {@code 3600s}, {@code 3600} (seconds), {@code 2d}, or ISO-8601 {@code PT24H}. */

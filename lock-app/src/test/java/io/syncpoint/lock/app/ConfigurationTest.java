@@ -27,6 +27,10 @@ class ConfigurationTest {
         assertThat(config.signInsPerAccountPerMinute()).isEqualTo(5);
         assertThat(config.signInsPerAddressPerMinute()).isEqualTo(20);
         assertThat(config.webSocketConnectionsPerUser()).isEqualTo(20);
+        assertThat(config.idle()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.handoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.offer()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.idleRelease()).isEqualTo(Duration.ofSeconds(600));
     }
 
     @Test
@@ -50,7 +54,11 @@ class ConfigurationTest {
                 Map.entry("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "3"),
                 Map.entry("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "12"),
                 Map.entry("LOCK_METRICS_PUBLIC", "false"),
-                Map.entry("LOCK_WS_MAX_CONNECTIONS_PER_USER", "5")));
+                Map.entry("LOCK_WS_MAX_CONNECTIONS_PER_USER", "5"),
+                Map.entry("LOCK_IDLE_SECONDS", "90"),
+                Map.entry("LOCK_HANDOFF_SECONDS", "15"),
+                Map.entry("LOCK_OFFER_SECONDS", "45"),
+                Map.entry("LOCK_IDLE_RELEASE_SECONDS", "900")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
         assertThat(config.jwtSecret()).contains(SECRET);
@@ -66,6 +74,10 @@ class ConfigurationTest {
         assertThat(config.signInsPerAddressPerMinute()).isEqualTo(12);
         assertThat(config.metricsPublic()).isFalse();
         assertThat(config.webSocketConnectionsPerUser()).isEqualTo(5);
+        assertThat(config.idle()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.handoff()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.offer()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.idleRelease()).isEqualTo(Duration.ofSeconds(900));
         assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
     }
 
@@ -113,6 +125,26 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "0"), "LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE");
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "x"), "LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE");
         assertRefused(Map.of("LOCK_WS_MAX_CONNECTIONS_PER_USER", "0"), "LOCK_WS_MAX_CONNECTIONS_PER_USER");
+    }
+
+    @Test
+    void fairAccessTimingsGoDownToOneSecondForTests() {
+        Configuration config = Configuration.fromEnvironment(Map.of("LOCK_IDLE_SECONDS", "1", "LOCK_HANDOFF_SECONDS", "1",
+                "LOCK_OFFER_SECONDS", "1", "LOCK_IDLE_RELEASE_SECONDS", "1"));
+        assertThat(List.of(config.idle(), config.handoff(), config.offer(), config.idleRelease()))
+                .containsOnly(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aBadFairAccessTimingNamesItsVariable() {
+        for (String variable : List.of("LOCK_IDLE_SECONDS", "LOCK_HANDOFF_SECONDS", "LOCK_OFFER_SECONDS",
+                "LOCK_IDLE_RELEASE_SECONDS")) {
+            assertRefused(Map.of(variable, "0"), variable);
+            assertRefused(Map.of(variable, "-5"), variable);
+            assertRefused(Map.of(variable, "2m"), variable);
+            assertRefused(Map.of(variable, "86401"), variable);
+            assertRefused(Map.of(variable, "soon"), variable);
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncpoint.lock.app.MutualExclusionChecker.Observation;
 import io.syncpoint.lock.app.MutualExclusionChecker.Report;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditQueue;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -124,6 +126,11 @@ class MutualExclusionTest {
             return store.findExpiredLocks(limit);
         }
 
+        @Override
+        public List<UUID> findDueAppointments(int limit) {
+            return store.findDueAppointments(limit);
+        }
+
         private record Transaction(LockTransaction tx) implements LockTransaction {
             @Override
             public Instant now() {
@@ -139,7 +146,7 @@ class MutualExclusionTest {
             public Optional<AppointmentLock> lock() {
                 return tx.lock().map(lock -> new AppointmentLock(lock.id(), lock.appointmentId(), lock.holder(),
                         lock.createdAt(), lock.createdAt().plusNanos(1_000), lock.version(), lock.fencingToken(),
-                        lock.renewals()));
+                        lock.renewals(), lock.createdAt()));
             }
 
             @Override
@@ -180,6 +187,26 @@ class MutualExclusionTest {
             @Override
             public void publish(DomainEvent event) {
                 tx.publish(event);
+            }
+
+            @Override
+            public EditQueue editQueue() {
+                return tx.editQueue();
+            }
+
+            @Override
+            public void insertEditRequest(EditRequest request) {
+                tx.insertEditRequest(request);
+            }
+
+            @Override
+            public void updateEditRequest(EditRequest request) {
+                tx.updateEditRequest(request);
+            }
+
+            @Override
+            public void scheduleDueStep(Instant dueAtOrNull) {
+                tx.scheduleDueStep(dueAtOrNull);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.syncpoint.lock.web;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.domain.LockHolder;
@@ -35,6 +36,39 @@ public final class JsonViews {
         json.put("expiresAt", instant(lock.expiresAt()));
         json.put("version", lock.version());
         json.put("fencingToken", lock.fencingToken().value());
+        json.put("lastActiveAt", instant(lock.lastActiveAt()));
+        return json;
+    }
+
+    /**
+     * {@code {id, appointmentId, requester, message, createdAt, state, position}}, plus {@code offeredUntil}
+     * while offered and {@code reason} once declined with one. {@code position} (1 = next in line) is null
+     * once the request is no longer open.
+     */
+    public static Map<String, Object> editRequest(EditRequest request, int position) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", request.id().toString());
+        json.put("appointmentId", request.appointmentId().toString());
+        json.put("requester", person(request.requester()));
+        json.put("message", request.message());
+        json.put("createdAt", instant(request.createdAt()));
+        json.put("state", request.state().wireName());
+        json.put("position", request.isOpen() && position > 0 ? position : null);
+        if (request.offeredUntil() != null) {
+            json.put("offeredUntil", instant(request.offeredUntil()));
+        }
+        if (request.reason() != null) {
+            json.put("reason", request.reason());
+        }
+        return json;
+    }
+
+    /** {@code {userId, name, email}}: who asked, who handed over, who took over. */
+    public static Map<String, Object> person(LockHolder holder) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("userId", holder.userId().toString());
+        json.put("name", holder.name());
+        json.put("email", holder.email());
         return json;
     }
 

@@ -65,7 +65,8 @@ final class LockRoutes {
         rateLimiter.chargeLockAttempt("user:" + actor.userId());
         ObjectNode body = requests.body(ctx);
         AcquireLock.Command command = new AcquireLock.Command(actor, Requests.pathId(ctx, "id"),
-                Requests.optionalLong(body, "expectedVersion"), Requests.optionalText(body, "position"));
+                Requests.optionalLong(body, "expectedVersion"), Requests.optionalText(body, "position"),
+                Requests.optionalBoolean(body, "active", true));
         Outcome<AcquireLock.Acquisition> outcome = locks.acquire(command);
         AcquireLock.Acquisition acquisition = counted("acquire", outcome);
         metrics.recordLockOutcome("acquire", acquisition.renewed() ? "renewed" : "ok");

@@ -3,6 +3,8 @@ package io.syncpoint.lock.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
+import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.port.out.StoreHealth;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Health, Prometheus metrics and the OpenAPI document. */
+/** Health, Prometheus metrics, the OpenAPI document, and the timings clients plan renewals and notices by. */
 final class OperationsRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(OperationsRoutes.class);
     static final String OPENAPI_RESOURCE = "/io/syncpoint/lock/web/openapi.json";
@@ -27,17 +29,22 @@ final class OperationsRoutes {
     private final PrometheusMeterRegistry registry;
     private final boolean metricsPublic;
     private final Clock clock;
+    private final LeasePolicy leasePolicy;
+    private final FairAccessPolicy fairAccess;
     private final Responses responses;
     private final String openApi = resource(OPENAPI_RESOURCE);
     private final String version = version();
 
     OperationsRoutes(StoreHealth storeHealth, BooleanSupplier webSocketsEnabled, PrometheusMeterRegistry registry,
-                     boolean metricsPublic, Clock clock, Responses responses) {
+                     boolean metricsPublic, Clock clock, LeasePolicy leasePolicy, FairAccessPolicy fairAccess,
+                     Responses responses) {
         this.storeHealth = storeHealth;
         this.webSocketsEnabled = webSocketsEnabled;
         this.registry = registry;
         this.metricsPublic = metricsPublic;
         this.clock = clock;
+        this.leasePolicy = leasePolicy;
+        this.fairAccess = fairAccess;
         this.responses = responses;
     }
 
@@ -48,6 +55,17 @@ final class OperationsRoutes {
             routes.get(base + "/metrics", this::metrics, metricsPublic ? Access.ANYONE : Access.ADMIN);
             routes.get(base + "/openapi.json", this::openApi, Access.ANYONE);
         }
+        routes.get(WebServer.BASE + "/settings", this::settings, Access.ANYONE);
+    }
+
+    /** From the configuration alone, so it answers even while the database is down. */
+    private void settings(Context ctx) {
+        responses.json(ctx, 200, JsonViews.object(
+                "leaseSeconds", leasePolicy.ttl().toSeconds(),
+                "idleSeconds", fairAccess.idle().toSeconds(),
+                "handoffSeconds", fairAccess.handoff().toSeconds(),
+                "offerSeconds", fairAccess.offer().toSeconds(),
+                "idleReleaseSeconds", fairAccess.idleRelease().toSeconds()));
     }
 
     private void health(Context ctx) {

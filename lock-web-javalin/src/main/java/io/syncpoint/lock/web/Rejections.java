@@ -24,6 +24,15 @@ final class Rejections {
                     Map.of("lock", JsonViews.lock(held.lock())),
                     Map.of("Retry-After", Long.toString(held.retryAfterSeconds())));
         }
+        if (rejection instanceof Rejection.LockReserved reserved) {
+            return new ApiProblem(409, reserved.code(), "Lock reserved", detail,
+                    Map.of("reservedFor", JsonViews.object("userId", reserved.reservedFor().userId().toString(),
+                            "name", reserved.reservedFor().name())),
+                    Map.of("Retry-After", Long.toString(reserved.retryAfterSeconds())));
+        }
+        if (rejection instanceof Rejection.QueueFull full) {
+            return new ApiProblem(409, full.code(), "Queue full", detail, Map.of("limit", full.limit()), Map.of());
+        }
         if (rejection instanceof Rejection.VersionConflict conflict) {
             return new ApiProblem(409, conflict.code(), "Version conflict", detail,
                     JsonViews.object("currentVersion", conflict.currentVersion(), "expectedVersion", conflict.expectedVersion()),

@@ -122,6 +122,17 @@ final class Requests {
         return value;
     }
 
+    static boolean optionalBoolean(JsonNode body, String field, boolean fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw ApiProblem.invalid(field, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     static Long optionalLong(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

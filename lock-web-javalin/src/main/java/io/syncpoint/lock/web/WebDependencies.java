@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncpoint.lock.core.port.out.StoreHealth;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import java.time.Clock;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.function.LongSupplier;
  */
 public record WebDependencies(
         LockService locks,
+        EditRequestService editRequests,
         AppointmentService appointments,
         AccountService accounts,
         StoreHealth storeHealth,
@@ -31,14 +33,14 @@ public record WebDependencies(
         List<Consumer<JavalinConfig>> extensions) {
 
     public WebDependencies {
-        requireAll(locks, appointments, accounts, storeHealth, activeLeases, meterRegistry, clock, settings);
+        requireAll(locks, editRequests, appointments, accounts, storeHealth, activeLeases, meterRegistry, clock, settings);
         extensions = List.copyOf(extensions);
     }
 
     public WebDependencies withExtension(Consumer<JavalinConfig> extension) {
         List<Consumer<JavalinConfig>> more = new java.util.ArrayList<>(extensions);
         more.add(extension);
-        return new WebDependencies(locks, appointments, accounts, storeHealth, activeLeases, meterRegistry,
+        return new WebDependencies(locks, editRequests, appointments, accounts, storeHealth, activeLeases, meterRegistry,
                 clock, settings, more);
     }
 

@@ -123,8 +123,10 @@ public final class WebServer {
         new AccountRoutes(dependencies.accounts(), requests, responses, rateLimiter).register(config.routes);
         new AppointmentRoutes(dependencies.appointments(), requests, responses).register(config.routes);
         new LockRoutes(dependencies.locks(), requests, responses, rateLimiter, metrics).register(config.routes);
+        new EditRequestRoutes(dependencies.editRequests(), requests, responses, rateLimiter).register(config.routes);
         new OperationsRoutes(dependencies.storeHealth(), () -> !webSocketRoutes().isEmpty(),
-                dependencies.meterRegistry(), settings.metricsPublic(), dependencies.clock(), responses)
+                dependencies.meterRegistry(), settings.metricsPublic(), dependencies.clock(),
+                dependencies.locks().leasePolicy(), dependencies.editRequests().fairAccessPolicy(), responses)
                 .register(config.routes);
         dependencies.extensions().forEach(extension -> extension.accept(config));
     }

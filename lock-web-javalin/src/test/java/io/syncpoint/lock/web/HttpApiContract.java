@@ -559,6 +559,301 @@ abstract class HttpApiContract {
         assertThat(page.text()).contains("SyncPoint");
     }
 
+    // --- fair access: asking to edit, the line, answers and offers
+
+    @Test
+    void askingToEditJoinsTheLineAndAskingAgainReturnsTheOpenRequest() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User carol = signUp("Carol");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+
+        ApiClient.Response asked = api.post(lockPath(id, "edit-requests"), bob.token, Map.of("message", "Room change"));
+        assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+        JsonNode request = asked.json().get("request");
+        assertThat(fieldNames(asked.json())).containsExactly("request");
+        assertThat(fieldNames(request)).containsExactly("id", "appointmentId", "requester", "message", "createdAt", "state",
+                "position");
+        assertThat(request.get("appointmentId").asText()).isEqualTo(id);
+        assertThat(request.get("requester").get("userId").asText()).isEqualTo(bob.id);
+        assertThat(request.get("requester").get("name").asText()).isEqualTo("Bob");
+        assertThat(request.get("requester").get("email").asText()).isEqualTo(bob.email);
+        assertThat(request.get("message").asText()).isEqualTo("Room change");
+        assertThat(request.get("state").asText()).isEqualTo("pending");
+        assertThat(request.get("position").asInt()).isEqualTo(1);
+        Instant.parse(request.get("createdAt").asText());
+
+        ApiClient.Response again = api.post(lockPath(id, "edit-requests"), bob.token, null);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json().at("/request/id").asText()).isEqualTo(request.get("id").asText());
+        assertThat(again.json().at("/request/position").asInt()).isEqualTo(1);
+
+        ApiClient.Response second = api.post(lockPath(id, "edit-requests"), carol.token, null);
+        assertThat(second.status()).isEqualTo(201);
+        assertThat(second.json().at("/request/position").asInt()).isEqualTo(2);
+        assertThat(second.json().at("/request/message").isNull()).isTrue();
+
+        ApiClient.Response line = api.get(lockPath(id, "edit-requests"), alice.token);
+        assertThat(line.status()).isEqualTo(200);
+        assertThat(line.json().get("data").findValuesAsText("userId")).containsExactly(bob.id, carol.id);
+        assertThat(line.json().get("data").findValuesAsText("position")).containsExactly("1", "2");
+
+        assertProblem(api.post(lockPath(id, "edit-requests"), alice.token, null), 403, "forbidden");
+        assertProblem(api.post(lockPath(UUID.randomUUID().toString(), "edit-requests"), bob.token, null), 404, "not_found");
+        assertProblem(api.get(lockPath(UUID.randomUUID().toString(), "edit-requests"), bob.token), 404, "not_found");
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().at("/lock/userId").asText()).isEqualTo(alice.id);
+    }
+
+    @Test
+    void askingForAFreeAppointmentGrantsTheLeaseAtOnce() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+
+        ApiClient.Response asked = api.post(lockPath(id, "edit-requests"), bob.token, null);
+
+        assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+        assertThat(asked.json().at("/request/state").asText()).isEqualTo("granted");
+        assertThat(asked.json().at("/request/position").isNull()).isTrue();
+        assertLockShape(asked.json().get("lock"));
+        assertThat(asked.json().at("/lock/userId").asText()).isEqualTo(bob.id);
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().get("state").asText()).isEqualTo("locked_by_user");
+        assertThat(api.get(lockPath(id, "edit-requests"), bob.token).json().get("data")).isEmpty();
+        assertThat(actions(api.get(lockPath(id, "lock-history"), bob.token).json())).containsExactly("acquired");
+    }
+
+    @Test
+    void aFullLineRefusesTheNextAskerWithQueueFull() {
+        User alice = signUp("Alice");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        for (int i = 1; i <= 20; i++) {
+            ApiClient.Response asked = api.post(lockPath(id, "edit-requests"), signUp("Asker " + i).token, null);
+            assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+            assertThat(asked.json().at("/request/position").asInt()).isEqualTo(i);
+        }
+
+        ApiClient.Response full = api.post(lockPath(id, "edit-requests"), signUp("Late").token, null);
+
+        assertProblem(full, 409, "queue_full");
+        assertThat(full.json().get("limit").asInt()).isEqualTo(20);
+        assertThat(api.get(lockPath(id, "edit-requests"), alice.token).json().get("data")).hasSize(20);
+    }
+
+    @Test
+    void acceptingHandsTheLeaseOverWithANewFencingTokenAndAHistoryPair() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User carol = signUp("Carol");
+        String id = createAppointment(alice);
+        long aliceToken = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().at("/lock/fencingToken").asLong();
+        String requestId = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+        api.post(lockPath(id, "edit-requests"), carol.token, null);
+
+        assertProblem(api.post(requestPath(id, requestId, "accept"), carol.token, null), 403, "not_lock_owner");
+        assertProblem(api.post(requestPath(id, UUID.randomUUID().toString(), "accept"), alice.token, null), 404, "not_found");
+        ApiClient.Response accepted = api.post(requestPath(id, requestId, "accept"), alice.token, null);
+
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        JsonNode lock = accepted.json().get("lock");
+        assertLockShape(lock);
+        assertThat(lock.get("userId").asText()).isEqualTo(bob.id);
+        assertThat(lock.get("fencingToken").asLong()).isGreaterThan(aliceToken);
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().get("state").asText()).isEqualTo("locked_by_user");
+        assertProblem(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("expectedVersion", 1)), 409, "lock_lost");
+        assertProblem(api.put(BASE + "/appointments/" + id, alice.token, appointmentBody("Too late"),
+                Map.of("If-Match", "\"1\"", "Lock-Token", Long.toString(aliceToken))), 423, "lock_required");
+        JsonNode line = api.get(lockPath(id, "edit-requests"), bob.token).json().get("data");
+        assertThat(line.findValuesAsText("userId")).containsExactly(carol.id);
+        assertThat(line.get(0).get("position").asInt()).isEqualTo(1);
+
+        JsonNode history = api.get(lockPath(id, "lock-history"), bob.token).json();
+        assertThat(actions(history)).containsExactly("acquired", "released", "acquired");
+        JsonNode bobGot = history.get("data").get(0);
+        assertThat(bobGot.get("userId").asText()).isEqualTo(bob.id);
+        assertThat(bobGot.at("/metadata/handedOverFrom").asText()).isEqualTo(alice.id);
+        assertThat(bobGot.at("/metadata/requestId").asText()).isEqualTo(requestId);
+        assertThat(bobGot.get("fencingToken").asLong()).isEqualTo(lock.get("fencingToken").asLong());
+        JsonNode aliceGave = history.get("data").get(1);
+        assertThat(aliceGave.get("userId").asText()).isEqualTo(alice.id);
+        assertThat(aliceGave.at("/metadata/handedOverTo").asText()).isEqualTo(bob.id);
+        assertThat(aliceGave.at("/metadata/requestId").asText()).isEqualTo(requestId);
+    }
+
+    @Test
+    void decliningClosesTheRequestAndTheHolderKeepsTheLease() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+        JsonNode lock = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().get("lock");
+        String requestId = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+
+        assertProblem(api.post(requestPath(id, requestId, "decline"), bob.token, null), 403, "not_lock_owner");
+        ApiClient.Response declined = api.post(requestPath(id, requestId, "decline"), alice.token,
+                Map.of("reason", "Finishing the agenda"));
+
+        assertThat(declined.status()).as(declined.toString()).isEqualTo(200);
+        assertThat(declined.json().at("/request/id").asText()).isEqualTo(requestId);
+        assertThat(declined.json().at("/request/state").asText()).isEqualTo("declined");
+        assertThat(declined.json().at("/request/position").isNull()).isTrue();
+        assertThat(declined.json().at("/request/reason").asText()).isEqualTo("Finishing the agenda");
+        assertThat(api.get(lockPath(id, "edit-requests"), alice.token).json().get("data")).isEmpty();
+        JsonNode still = api.get(lockPath(id, "lock-status"), bob.token).json().get("lock");
+        assertThat(still.get("userId").asText()).isEqualTo(alice.id);
+        assertThat(still.get("fencingToken").asLong()).isEqualTo(lock.get("fencingToken").asLong());
+        assertProblem(api.post(requestPath(id, requestId, "decline"), alice.token, null), 404, "not_found");
+        assertProblem(api.post(requestPath(id, requestId, "accept"), alice.token, null), 404, "not_found");
+    }
+
+    @Test
+    void withdrawingLeavesTheLineAndThoseBehindMoveUp() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User carol = signUp("Carol");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        String bobRequest = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+        api.post(lockPath(id, "edit-requests"), carol.token, null);
+
+        assertProblem(api.delete(requestPath(id, bobRequest, null), carol.token, null), 403, "forbidden");
+        ApiClient.Response withdrawn = api.delete(requestPath(id, bobRequest, null), bob.token, null);
+
+        assertThat(withdrawn.status()).as(withdrawn.toString()).isEqualTo(200);
+        assertThat(withdrawn.json().at("/request/state").asText()).isEqualTo("withdrawn");
+        assertThat(withdrawn.json().at("/request/position").isNull()).isTrue();
+        JsonNode line = api.get(lockPath(id, "edit-requests"), alice.token).json().get("data");
+        assertThat(line.findValuesAsText("userId")).containsExactly(carol.id);
+        assertThat(line.get(0).get("position").asInt()).isEqualTo(1);
+        assertProblem(api.delete(requestPath(id, bobRequest, null), bob.token, null), 404, "not_found");
+        assertProblem(api.delete(requestPath(id, UUID.randomUUID().toString(), null), bob.token, null), 404, "not_found");
+    }
+
+    @Test
+    void aReleaseWithPeopleWaitingReservesTheLeaseForTheFirstInLine() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User carol = signUp("Carol");
+        String id = createAppointment(alice);
+        long aliceToken = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().at("/lock/fencingToken").asLong();
+        String bobRequest = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+        api.post(lockPath(id, "edit-requests"), carol.token, null);
+
+        api.delete(lockPath(id, "release-lock"), alice.token, null);
+
+        JsonNode offered = api.get(lockPath(id, "edit-requests"), carol.token).json().get("data").get(0);
+        assertThat(offered.get("id").asText()).isEqualTo(bobRequest);
+        assertThat(offered.get("state").asText()).isEqualTo("offered");
+        Instant until = Instant.parse(offered.get("offeredUntil").asText());
+        ApiClient.Response refused = api.post(lockPath(id, "acquire-lock"), carol.token, null);
+        assertProblem(refused, 409, "lock_reserved");
+        assertThat(refused.json().at("/reservedFor/userId").asText()).isEqualTo(bob.id);
+        assertThat(refused.json().at("/reservedFor/name").asText()).isEqualTo("Bob");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 30L);
+        assertProblem(api.post(lockPath(id, "acquire-lock"), alice.token, null), 409, "lock_reserved");
+        assertThat(until).isAfter(Instant.parse(api.get(lockPath(id, "lock-status"), carol.token).json()
+                .get("serverTime").asText()));
+
+        ApiClient.Response taken = api.post(lockPath(id, "acquire-lock"), bob.token, null);
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(200);
+        assertThat(taken.json().at("/lock/fencingToken").asLong()).isGreaterThan(aliceToken);
+        JsonNode line = api.get(lockPath(id, "edit-requests"), carol.token).json().get("data");
+        assertThat(line.findValuesAsText("userId")).containsExactly(carol.id);
+        assertThat(line.get(0).get("state").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    void anAdminTakesOverDespiteAReservation() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User admin = admin();
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        api.post(lockPath(id, "edit-requests"), bob.token, null);
+        api.delete(lockPath(id, "release-lock"), alice.token, null);
+
+        ApiClient.Response takenOver = api.post(lockPath(id, "takeover-lock"), admin.token, null);
+
+        assertThat(takenOver.status()).as(takenOver.toString()).isEqualTo(200);
+        assertThat(takenOver.json().at("/lock/userId").asText()).isEqualTo(admin.id);
+        JsonNode line = api.get(lockPath(id, "edit-requests"), bob.token).json().get("data");
+        assertThat(line.findValuesAsText("userId")).containsExactly(bob.id);
+        assertThat(line.get(0).get("state").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    void anActiveHolderKeepsTheLeaseAndAnIdleOneHandsOverOnceTheRequestHasWaited() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+        JsonNode granted = api.post(lockPath(id, "acquire-lock"), alice.token, null).json().get("lock");
+        assertThat(granted.get("lastActiveAt").asText()).isEqualTo(granted.get("createdAt").asText());
+        String requestId = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+
+        backend.advanceClock(Duration.ofSeconds(100));
+        JsonNode active = api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("active", true)).json().get("lock");
+        assertThat(Instant.parse(active.get("lastActiveAt").asText())).isAfter(Instant.parse(granted.get("lastActiveAt").asText()));
+        backend.advanceClock(Duration.ofSeconds(100));
+        JsonNode quiet = api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("active", false)).json().get("lock");
+        assertThat(quiet.get("lastActiveAt").asText()).isEqualTo(active.get("lastActiveAt").asText());
+        backend.runDueSteps();
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().at("/lock/userId").asText())
+                .as("an active holder is never displaced by a request").isEqualTo(alice.id);
+
+        backend.advanceClock(Duration.ofSeconds(21));
+        assertThat(backend.runDueSteps()).isPositive();
+
+        assertThat(api.get(lockPath(id, "lock-status"), bob.token).json().at("/lock/userId").asText()).isEqualTo(bob.id);
+        JsonNode history = api.get(lockPath(id, "lock-history"), bob.token).json();
+        assertThat(actions(history)).containsExactly("acquired", "released", "acquired");
+        assertThat(history.get("data").get(0).at("/metadata/auto").asText()).isEqualTo("holder_idle");
+        assertThat(history.get("data").get(0).at("/metadata/requestId").asText()).isEqualTo(requestId);
+        backend.runDueSteps();
+        assertThat(actions(api.get(lockPath(id, "lock-history"), bob.token).json())).as("a step is taken once")
+                .containsExactly("acquired", "released", "acquired");
+    }
+
+    @Test
+    void fairAccessInputIsCheckedWith400NamingTheField() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        assertField(api.post(lockPath(id, "acquire-lock"), alice.token, Map.of("active", "yes")), "active");
+        assertField(api.post(lockPath(id, "edit-requests"), bob.token, Map.of("message", "m".repeat(501))), "message");
+        assertField(api.post(lockPath(id, "edit-requests"), bob.token, Map.of("message", "a\u0000b")), "message");
+        assertField(api.post(lockPath(id, "edit-requests"), bob.token, Map.of("message", 5)), "message");
+        assertField(api.post(lockPath("not-a-uuid", "edit-requests"), bob.token, null), "id");
+        assertField(api.post(requestPath(id, "not-a-uuid", "accept"), alice.token, null), "rid");
+        assertField(api.delete(requestPath(id, "not-a-uuid", null), bob.token, null), "rid");
+        String requestId = api.post(lockPath(id, "edit-requests"), bob.token, null).json().at("/request/id").asText();
+        assertField(api.post(requestPath(id, requestId, "decline"), alice.token, Map.of("reason", "r".repeat(501))),
+                "reason");
+        assertThat(api.get(lockPath(id, "edit-requests"), bob.token).json().get("data").findValuesAsText("state"))
+                .as("the refused requests changed nothing").containsExactly("pending");
+        assertProblem(api.post(lockPath(id, "edit-requests"), null, null), 401, "unauthorized");
+    }
+
+    @Test
+    void settingsTellClientsTheServersTimingsWithoutAToken() {
+        ApiClient.Response settings = api.get(BASE + "/settings", null);
+
+        assertThat(settings.status()).isEqualTo(200);
+        assertThat(fieldNames(settings.json())).containsExactly("leaseSeconds", "idleSeconds", "handoffSeconds",
+                "offerSeconds", "idleReleaseSeconds");
+        assertThat(settings.json().get("leaseSeconds").asLong()).isEqualTo(TestBackend.LEASE_TTL.toSeconds());
+        assertThat(settings.json().get("idleSeconds").asLong()).isEqualTo(120);
+        assertThat(settings.json().get("handoffSeconds").asLong()).isEqualTo(30);
+        assertThat(settings.json().get("offerSeconds").asLong()).isEqualTo(30);
+        assertThat(settings.json().get("idleReleaseSeconds").asLong()).isEqualTo(600);
+        backend.takeStoreDown();
+        try {
+            assertThat(api.get(BASE + "/settings", null).status()).isEqualTo(200);
+        } finally {
+            backend.bringStoreBack();
+        }
+    }
+
     // --- helpers
 
     protected record User(String id, String email, String name, String token) {
@@ -603,6 +898,12 @@ abstract class HttpApiContract {
         return BASE + "/appointments/" + appointmentId + "/" + action;
     }
 
+    /** {@code …/edit-requests/{rid}}, or {@code …/edit-requests/{rid}/<action>}. */
+    protected static String requestPath(String appointmentId, String requestId, String action) {
+        String path = lockPath(appointmentId, "edit-requests") + "/" + requestId;
+        return action == null ? path : path + "/" + action;
+    }
+
     protected static void assertProblem(ApiClient.Response response, int status, String code) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
         assertThat(response.contentType()).as(response.toString()).startsWith("application/problem+json");
@@ -620,7 +921,7 @@ abstract class HttpApiContract {
 
     private static void assertLockShape(JsonNode lock) {
         assertThat(fieldNames(lock)).containsExactly("id", "appointmentId", "userId", "userInfo", "createdAt", "expiresAt",
-                "version", "fencingToken");
+                "version", "fencingToken", "lastActiveAt");
         assertThat(lock.get("fencingToken").isIntegralNumber()).isTrue();
         assertThat(Instant.parse(lock.get("expiresAt").asText())).isAfter(Instant.parse(lock.get("createdAt").asText()));
     }

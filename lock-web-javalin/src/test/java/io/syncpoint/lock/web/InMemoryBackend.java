@@ -3,6 +3,7 @@ package io.syncpoint.lock.web;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncpoint.lock.core.contract.ManualClock;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
@@ -17,6 +18,7 @@ import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import io.syncpoint.lock.core.port.out.UserStore;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import java.time.Duration;
 import java.util.List;
@@ -43,12 +45,16 @@ final class InMemoryBackend implements TestBackend {
     private final AtomicLong passwordChecks = new AtomicLong();
     private final AccountService accounts = new AccountService(new FailingWhenDown(new InMemoryUserStore()),
             new CountingHasher(new BcryptPasswordHasher(10)), tokens, IdGenerator.random(), clock);
-    private final LockService locks = new LockService(store, store, store, new LeasePolicy(LEASE_TTL), IdGenerator.random());
-    private final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
+    private final LockService locks = new LockService(store, store, store, new LeasePolicy(LEASE_TTL),
+            FairAccessPolicy.defaults(), IdGenerator.random());
+    private final EditRequestService editRequests = new EditRequestService(store, new LeasePolicy(LEASE_TTL),
+            FairAccessPolicy.defaults(), IdGenerator.random());
+    private final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock,
+            FairAccessPolicy.defaults());
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        return new WebDependencies(locks, appointments, accounts, () -> !down.get(),
+        return new WebDependencies(locks, editRequests, appointments, accounts, () -> !down.get(),
                 locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }
@@ -66,6 +72,11 @@ final class InMemoryBackend implements TestBackend {
     @Override
     public EventPublisher eventPublisher() {
         return bus;
+    }
+
+    @Override
+    public int runDueSteps() {
+        return editRequests.runDueSteps();
     }
 
     @Override

@@ -2,12 +2,14 @@ package io.syncpoint.lock.web;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.port.out.EventPublisher;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
@@ -51,6 +53,7 @@ final class PostgresBackendForTests implements TestBackend {
     private final PostgresBackend backend;
     private final AccountService accounts;
     private final LockService locks;
+    private final EditRequestService editRequests;
     private final AppointmentService appointments;
 
     PostgresBackendForTests() {
@@ -59,13 +62,16 @@ final class PostgresBackendForTests implements TestBackend {
         accounts = new AccountService(backend.users(), new BcryptPasswordHasher(10),
                 new JwtAccessTokens(InMemoryBackend.JWT_SECRET, Duration.ofHours(24), clock), IdGenerator.random(), clock);
         locks = new LockService(backend.locks(), backend.history(), backend.appointments(), new LeasePolicy(LEASE_TTL),
+                FairAccessPolicy.defaults(), IdGenerator.random());
+        editRequests = new EditRequestService(backend.locks(), new LeasePolicy(LEASE_TTL), FairAccessPolicy.defaults(),
                 IdGenerator.random());
-        appointments = new AppointmentService(backend.appointments(), backend.locks(), IdGenerator.random(), clock);
+        appointments = new AppointmentService(backend.appointments(), backend.locks(), IdGenerator.random(), clock,
+                FairAccessPolicy.defaults());
     }
 
     @Override
     public WebDependencies dependencies(WebSettings settings) {
-        return new WebDependencies(locks, appointments, accounts, backend.health(), locks::liveLeaseCount,
+        return new WebDependencies(locks, editRequests, appointments, accounts, backend.health(), locks::liveLeaseCount,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, settings, List.of());
     }
 
@@ -82,6 +88,11 @@ final class PostgresBackendForTests implements TestBackend {
     @Override
     public EventPublisher eventPublisher() {
         return backend.eventPublisher();
+    }
+
+    @Override
+    public int runDueSteps() {
+        return editRequests.runDueSteps();
     }
 
     @Override

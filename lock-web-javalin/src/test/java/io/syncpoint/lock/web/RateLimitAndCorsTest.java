@@ -41,6 +41,26 @@ class RateLimitAndCorsTest {
     }
 
     @Test
+    void askingToEditDrawsFromTheLockAttemptAllowanceLikeAcquiring() {
+        start(WebSettings.defaults(0).withRateLimits(new WebSettings.RateLimits(100, 2)));
+        String token = signUp();
+        String id = api.post("/api/v1/appointments", token, Map.of("title", "T", "startsAt", "2030-01-01T09:00:00Z",
+                "endsAt", "2030-01-01T10:00:00Z")).json().get("id").asText();
+        String asker = signUp();
+        String ask = "/api/v1/appointments/" + id + "/edit-requests";
+
+        assertThat(api.post("/api/v1/appointments/" + id + "/acquire-lock", token, null).status()).isEqualTo(200);
+        assertThat(api.post(ask, asker, null).status()).isEqualTo(201);
+        assertThat(api.post(ask, asker, null).status()).isEqualTo(200);
+        ApiClient.Response limited = api.post(ask, asker, null);
+        HttpApiContract.assertProblem(limited, 429, "rate_limited");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        assertThat(api.post("/api/v1/appointments/" + id + "/acquire-lock", asker, null).status())
+                .as("the same allowance").isEqualTo(429);
+        assertThat(api.get(ask, asker).status()).as("reading the line is an ordinary request").isEqualTo(200);
+    }
+
+    @Test
     void requestsOverTheGeneralLimitAreRefusedPerUser() {
         start(WebSettings.defaults(0).withRateLimits(new WebSettings.RateLimits(5, 5)));
         String token = signUp();

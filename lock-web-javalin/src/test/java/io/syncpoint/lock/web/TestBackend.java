@@ -20,6 +20,9 @@ interface TestBackend extends AutoCloseable {
 
     EventPublisher eventPublisher();
 
+    /** Takes the fair-access steps that are due now, as the server's scheduled poll does. */
+    int runDueSteps();
+
     /** Moves time forward, as the store, the tokens and the accounts see it. */
     void advanceClock(Duration duration);
 

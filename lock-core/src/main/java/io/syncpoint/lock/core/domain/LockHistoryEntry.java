@@ -47,8 +47,13 @@ public record LockHistoryEntry(
 
     public static LockHistoryEntry ended(UUID id, AppointmentLock lock, HistoryAction action, Instant at,
                                          UUID releasedBy, String reason) {
+        return ended(id, lock, action, at, releasedBy, reason, Map.of());
+    }
+
+    public static LockHistoryEntry ended(UUID id, AppointmentLock lock, HistoryAction action, Instant at,
+                                         UUID releasedBy, String reason, Map<String, String> metadata) {
         return new LockHistoryEntry(id, lock.appointmentId(), lock.id(), lock.holder(), action, at,
-                lock.fencingToken(), lock.durationSecondsUntil(at), lock.renewals(), releasedBy, reason, Map.of());
+                lock.fencingToken(), lock.durationSecondsUntil(at), lock.renewals(), releasedBy, reason, metadata);
     }
 
     public UUID userId() {

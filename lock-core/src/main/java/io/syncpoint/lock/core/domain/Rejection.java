@@ -1,5 +1,6 @@
 package io.syncpoint.lock.core.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -140,6 +141,34 @@ public sealed interface Rejection {
 
         public String detail() {
             return "Email or password is wrong.";
+        }
+    }
+
+    /** The appointment already has as many open edit requests as it may. */
+    record QueueFull(int limit) implements Rejection {
+        public String code() {
+            return "queue_full";
+        }
+
+        public String detail() {
+            return "The appointment already has " + limit + " open edit requests; try again later.";
+        }
+    }
+
+    /** The lease is offered to the head of the line: only they may take it until {@code until}. */
+    record LockReserved(LockHolder reservedFor, Instant until, Instant serverTime) implements Rejection {
+        public String code() {
+            return "lock_reserved";
+        }
+
+        public String detail() {
+            return "The appointment is offered to " + reservedFor.name() + " until " + until + ".";
+        }
+
+        /** Whole seconds until the offer lapses, rounded up, at least 1. */
+        public long retryAfterSeconds() {
+            long millis = Duration.between(serverTime, until).toMillis();
+            return Math.max(1, (millis + 999) / 1000);
         }
     }
 }

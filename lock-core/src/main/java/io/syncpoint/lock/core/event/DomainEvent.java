@@ -1,7 +1,9 @@
 package io.syncpoint.lock.core.event;
 
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.LockHolder;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -37,6 +39,39 @@ public sealed interface DomainEvent {
         public UUID adminId() {
             return admin.userId();
         }
+    }
+
+    /**
+     * A user asked to edit and joined the line at {@code position} (1 = head). Positions are not
+     * stored, so every event about a request carries the one it has at the moment of the event.
+     */
+    record EditRequested(EditRequest request, int position) implements DomainEvent {
+        public UUID appointmentId() {
+            return request.appointmentId();
+        }
+    }
+
+    /**
+     * An edit request changed: its state (offered, back in line, granted, declined, withdrawn, expired)
+     * or its place in line. {@code position} is 0 once the request is no longer open.
+     */
+    record EditRequestUpdated(EditRequest request, int position) implements DomainEvent {
+        public UUID appointmentId() {
+            return request.appointmentId();
+        }
+    }
+
+    /**
+     * The holder's lease ended and the requester got a new one in the same transaction: accepted by
+     * the holder, or {@code auto} because the holder was idle. Announced instead of a release and an
+     * acquisition.
+     */
+    record LockHandedOver(UUID appointmentId, LockHolder from, LockHolder to, AppointmentLock lock, UUID requestId,
+                          boolean auto) implements DomainEvent {
+    }
+
+    /** The free appointment is reserved for the head of the line until {@code until}. */
+    record LockOffered(UUID appointmentId, UUID requestId, UUID userId, Instant until) implements DomainEvent {
     }
 
     record AppointmentUpdated(UUID appointmentId, long version, UUID updatedBy) implements DomainEvent {

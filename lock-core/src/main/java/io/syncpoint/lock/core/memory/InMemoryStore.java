@@ -2,6 +2,8 @@ package io.syncpoint.lock.core.memory;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditQueue;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -34,9 +36,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
- * Leases, history and appointments in this JVM's memory: the single-node store, safe under any
- * concurrency. Transactions on one appointment are serialized by a lock stripe; their writes are
- * buffered and applied together at the end, so a transaction that throws leaves nothing behind.
+ * Leases, edit requests, history and appointments in this JVM's memory: the single-node store, safe
+ * under any concurrency. Transactions on one appointment are serialized by a lock stripe; their writes
+ * are buffered and applied together at the end, so a transaction that throws leaves nothing behind.
+ * Closed edit requests are not kept: nothing reads them back.
  */
 public final class InMemoryStore implements LockStore, LockHistory, AppointmentStore {
     private static final int STRIPES = 1024;
@@ -46,6 +49,8 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Map<UUID, Appointment> appointments = new ConcurrentHashMap<>();
     private final Map<UUID, AppointmentLock> locks = new ConcurrentHashMap<>();
+    private final Map<UUID, EditQueue> queues = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> dueSteps = new ConcurrentHashMap<>();
     private final AtomicLong fencingSequence = new AtomicLong();
     private final HistoryLog history = new HistoryLog();
 
@@ -108,6 +113,17 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     }
 
     @Override
+    public List<UUID> findDueAppointments(int limit) {
+        Instant now = now();
+        return dueSteps.entrySet().stream()
+                .filter(entry -> !entry.getValue().isAfter(now))
+                .sorted(Map.Entry.comparingByValue())
+                .limit(limit)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    @Override
     public void insertAppointment(Appointment appointment) {
         if (appointments.putIfAbsent(appointment.id(), appointment) != null) {
             throw new IllegalStateException("appointment exists already: " + appointment.id());
@@ -165,6 +181,11 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         private boolean appointmentDeleted;
         private boolean appointmentChanged;
         private boolean lockChanged;
+        private final List<EditRequest> openRequests;
+        private long lastTicket;
+        private boolean requestsChanged;
+        private Instant dueStep;
+        private boolean dueStepChanged;
         private final List<LockHistoryEntry> appended = new ArrayList<>();
         private final List<DomainEvent> published = new ArrayList<>();
 
@@ -173,6 +194,9 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
             this.now = now;
             this.appointment = appointments.get(appointmentId);
             this.lock = locks.get(appointmentId);
+            EditQueue queue = queues.getOrDefault(appointmentId, EditQueue.empty());
+            this.openRequests = new ArrayList<>(queue.open());
+            this.lastTicket = queue.lastTicket();
         }
 
         @Override
@@ -249,6 +273,51 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
             published.add(event);
         }
 
+        @Override
+        public EditQueue editQueue() {
+            return new EditQueue(openRequests, lastTicket);
+        }
+
+        @Override
+        public void insertEditRequest(EditRequest request) {
+            if (!request.appointmentId().equals(appointmentId) || appointment == null) {
+                throw new IllegalStateException("edit request " + request.id() + " does not belong to " + appointmentId);
+            }
+            if (request.ticket() <= lastTicket) {
+                throw new IllegalStateException("ticket " + request.ticket() + " was handed out already");
+            }
+            if (request.isOpen() && openRequests.stream().anyMatch(open -> open.isBy(request.requesterId()))) {
+                throw new IllegalStateException("user " + request.requesterId() + " has an open request already");
+            }
+            lastTicket = request.ticket();
+            if (request.isOpen()) {
+                openRequests.add(request);
+            }
+            requestsChanged = true;
+        }
+
+        @Override
+        public void updateEditRequest(EditRequest request) {
+            for (int i = 0; i < openRequests.size(); i++) {
+                if (openRequests.get(i).id().equals(request.id())) {
+                    if (request.isOpen()) {
+                        openRequests.set(i, request);
+                    } else {
+                        openRequests.remove(i);
+                    }
+                    requestsChanged = true;
+                    return;
+                }
+            }
+            throw new IllegalStateException("no such open edit request: " + request.id());
+        }
+
+        @Override
+        public void scheduleDueStep(Instant dueAtOrNull) {
+            dueStep = dueAtOrNull;
+            dueStepChanged = true;
+        }
+
         private void requireOwnAppointment(AppointmentLock candidate) {
             if (!candidate.appointmentId().equals(appointmentId) || appointment == null) {
                 throw new IllegalStateException("lease " + candidate.id() + " does not belong to " + appointmentId);
@@ -265,8 +334,20 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
             }
             if (appointmentDeleted) {
                 appointments.remove(appointmentId);
-            } else if (appointmentChanged) {
-                appointments.put(appointmentId, appointment);
+                queues.remove(appointmentId);
+                dueSteps.remove(appointmentId);
+            } else {
+                if (appointmentChanged) {
+                    appointments.put(appointmentId, appointment);
+                }
+                if (requestsChanged) {
+                    queues.put(appointmentId, editQueue());
+                }
+                if (dueStepChanged && dueStep == null) {
+                    dueSteps.remove(appointmentId);
+                } else if (dueStepChanged) {
+                    dueSteps.put(appointmentId, dueStep);
+                }
             }
             history.appendAll(appended);
         }

@@ -3,6 +3,7 @@ package io.syncpoint.lock.core.service;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.Page;
@@ -25,7 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Appointments, whose changes are guarded by the lease: holder, fencing token, then version. */
+/**
+ * Appointments, whose changes are guarded by the lease: holder, fencing token, then version.
+ * Deleting an appointment expires its edit requests.
+ */
 public final class AppointmentService
         implements CreateAppointment, GetAppointment, ListAppointments, UpdateAppointment, DeleteAppointment {
 
@@ -33,12 +37,22 @@ public final class AppointmentService
     private final LockStore locks;
     private final IdGenerator ids;
     private final Clock clock;
+    private final QueueKeeper queue;
+    private final LiveLease liveLease;
 
+    /** With the default timings of fair access. */
     public AppointmentService(AppointmentStore appointments, LockStore locks, IdGenerator ids, Clock clock) {
+        this(appointments, locks, ids, clock, FairAccessPolicy.defaults());
+    }
+
+    public AppointmentService(AppointmentStore appointments, LockStore locks, IdGenerator ids, Clock clock,
+                              FairAccessPolicy fairAccess) {
         this.appointments = appointments;
         this.locks = locks;
         this.ids = ids;
         this.clock = clock;
+        this.queue = new QueueKeeper(fairAccess);
+        this.liveLease = new LiveLease(ids, queue);
     }
 
     @Override
@@ -95,9 +109,11 @@ public final class AppointmentService
                 return Outcome.rejected(refusal.get());
             }
             Instant now = tx.now();
-            LiveLease.in(tx, now, ids).ifPresent(lease -> LiveLease.end(tx, lease,
+            // The requests expire first, so the ending lease is offered to nobody.
+            queue.expireAll(tx, now);
+            liveLease.in(tx, now).ifPresent(lease -> liveLease.end(tx, lease,
                     lease.isHeldBy(actor.userId()) ? HistoryAction.RELEASED : HistoryAction.FORCE_RELEASED,
-                    now, actor.userId(), "appointment deleted", ids));
+                    now, actor.userId(), "appointment deleted"));
             Appointment deleted = tx.appointment().orElseThrow();
             tx.deleteAppointment();
             tx.publish(new DomainEvent.AppointmentDeleted(deleted.id()));
@@ -115,7 +131,7 @@ public final class AppointmentService
         if (appointment.isEmpty()) {
             return Optional.of(new Rejection.NotFound("appointment"));
         }
-        Optional<AppointmentLock> live = LiveLease.in(tx, tx.now(), ids);
+        Optional<AppointmentLock> live = liveLease.in(tx, tx.now());
         boolean holdsLease = live.isPresent() && live.get().isHeldBy(actor.userId());
         if (!holdsLease && !leaseExempt) {
             return Optional.of(new Rejection.LockRequired());

@@ -11,31 +11,40 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads the live lease inside a lock transaction. A lease row whose expiry has passed is ended on
- * the spot: deleted, its {@code expired} row written and announced. Every transaction on one
- * appointment is serialized, so each expiry is recorded exactly once, whoever sees it first: an
- * acquire, a save, or the sweeper of any node.
+ * Reads the live lease inside a lock transaction, and ends leases. A lease row whose expiry has
+ * passed is ended on the spot: deleted, its {@code expired} row written and announced. Every
+ * transaction on one appointment is serialized, so each expiry is recorded exactly once, whoever sees
+ * it first: an acquire, a save, the timed steps or the sweeper of any node.
+ *
+ * <p>This is the one place a lease ends and leaves the appointment free (release, expiry,
+ * force-release); when people are waiting, the lease is offered to the head of the line at once.
  */
 final class LiveLease {
-    private LiveLease() {
+    private final IdGenerator ids;
+    private final QueueKeeper queue;
+
+    LiveLease(IdGenerator ids, QueueKeeper queue) {
+        this.ids = ids;
+        this.queue = queue;
     }
 
-    static Optional<AppointmentLock> in(LockTransaction tx, Instant now, IdGenerator ids) {
+    Optional<AppointmentLock> in(LockTransaction tx, Instant now) {
         Optional<AppointmentLock> row = tx.lock();
         if (row.isEmpty() || row.get().isLiveAt(now)) {
             return row;
         }
         // The lease ended at its expiry instant, whenever the expiry is noticed.
-        end(tx, row.get(), HistoryAction.EXPIRED, row.get().expiresAt(), null, null, ids);
+        end(tx, row.get(), HistoryAction.EXPIRED, row.get().expiresAt(), null, null);
         return Optional.empty();
     }
 
-    /** Deletes the lease and records and announces how it ended. */
-    static void end(LockTransaction tx, AppointmentLock lock, HistoryAction action, Instant endedAt,
-                    UUID endedBy, String reason, IdGenerator ids) {
+    /** Deletes the lease, records and announces how it ended, and offers it to the head of the line. */
+    void end(LockTransaction tx, AppointmentLock lock, HistoryAction action, Instant endedAt, UUID endedBy,
+             String reason) {
         tx.deleteLock(lock);
         tx.appendHistory(LockHistoryEntry.ended(ids.newId(), lock, action, endedAt, endedBy, reason));
         tx.publish(new DomainEvent.LockReleased(lock.appointmentId(),
                 DomainEvent.ReleaseReason.valueOf(action.name()), endedBy, lock));
+        queue.offerNext(tx, tx.now());
     }
 }

@@ -2,6 +2,8 @@ package io.syncpoint.lock.core.service;
 
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
@@ -27,7 +29,6 @@ import io.syncpoint.lock.core.port.out.AppointmentStore;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.port.out.LockStore;
-import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The lease rules, written once for every store. */
+/** The lease rules, written once for every store; a lease that ends is offered to the head of the line. */
 public final class LockService implements AcquireLock, ReleaseLock, ForceReleaseLock, TakeOverLock, GetLockStatus,
         GetLockHistory, GetLockStatistics, ListLiveLocks, SweepExpiredLeases, CleanUpHistory {
 
@@ -44,44 +45,59 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
     private final LockStore locks;
     private final LockHistory history;
     private final AppointmentStore appointments;
-    private final LeasePolicy leasePolicy;
+    private final Leases leases;
     private final IdGenerator ids;
 
+    /** With the default timings of fair access. */
     public LockService(LockStore locks, LockHistory history, AppointmentStore appointments,
                        LeasePolicy leasePolicy, IdGenerator ids) {
+        this(locks, history, appointments, leasePolicy, FairAccessPolicy.defaults(), ids);
+    }
+
+    public LockService(LockStore locks, LockHistory history, AppointmentStore appointments,
+                       LeasePolicy leasePolicy, FairAccessPolicy fairAccess, IdGenerator ids) {
         this.locks = locks;
         this.history = history;
         this.appointments = appointments;
-        this.leasePolicy = leasePolicy;
+        this.leases = new Leases(leasePolicy, fairAccess, ids);
         this.ids = ids;
     }
 
     public LeasePolicy leasePolicy() {
-        return leasePolicy;
+        return leases.leasePolicy();
     }
 
     @Override
     public Outcome<Acquisition> acquire(AcquireLock.Command command) {
         Actor actor = command.actor();
-        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
+        return leases.inAppointment(locks, command.appointmentId(), (tx, now, settled) -> {
+            AppointmentLock live = settled.liveOrNull();
             Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
             if (versionProblem.isPresent()) {
                 return Outcome.rejected(versionProblem.get());
             }
             if (live == null) {
-                return Outcome.ok(new Acquisition(grant(tx, actor, command.position(), now, Map.of()), false));
+                Optional<EditRequest> offer = settled.queue().offered();
+                if (offer.isPresent() && !offer.get().isBy(actor.userId())) {
+                    return Outcome.rejected(new Rejection.LockReserved(offer.get().requester(),
+                            offer.get().offeredUntil(), now));
+                }
+                return Outcome.ok(new Acquisition(
+                        leases.grantOutOfLine(tx, actor.asHolder(command.position()), now, Map.of()), false));
             }
             if (!live.isHeldBy(actor.userId())) {
                 return Outcome.rejected(new Rejection.LockHeld(live, now));
             }
-            return Outcome.ok(new Acquisition(renew(tx, live, now, command.position()), true));
+            return Outcome.ok(new Acquisition(
+                    leases.renew(tx, live, now, command.position(), command.active()), true));
         });
     }
 
     @Override
     public Outcome<AppointmentLock> release(ReleaseLock.Command command) {
         Actor actor = command.actor();
-        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
+        return leases.inAppointment(locks, command.appointmentId(), (tx, now, settled) -> {
+            AppointmentLock live = settled.liveOrNull();
             Optional<Rejection> versionProblem = VersionPolicy.check(live, actor.userId(), command.expectedVersion());
             if (versionProblem.isPresent()) {
                 return Outcome.rejected(versionProblem.get());
@@ -92,7 +108,7 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
             if (!live.isHeldBy(actor.userId())) {
                 return Outcome.rejected(new Rejection.NotLockOwner(live.holder()));
             }
-            LiveLease.end(tx, live, HistoryAction.RELEASED, now, actor.userId(), null, ids);
+            leases.liveLease().end(tx, live, HistoryAction.RELEASED, now, actor.userId(), null);
             return Outcome.ok(live);
         });
     }
@@ -103,69 +119,39 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
         if (!admin.isAdmin()) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may force-release a lock."));
         }
-        return onLiveLease(command.appointmentId(), (tx, now, live) -> {
+        return leases.inAppointment(locks, command.appointmentId(), (tx, now, settled) -> {
+            AppointmentLock live = settled.liveOrNull();
             if (live == null) {
                 return Outcome.rejected(new Rejection.NoLock());
             }
-            LiveLease.end(tx, live, HistoryAction.FORCE_RELEASED, now, admin.userId(), command.reason(), ids);
+            leases.liveLease().end(tx, live, HistoryAction.FORCE_RELEASED, now, admin.userId(), command.reason());
             return Outcome.ok(live);
         });
     }
 
+    /** Ignores a standing offer: the offered request waits at the head of the line again. */
     @Override
     public Outcome<AppointmentLock> takeOver(TakeOverLock.Command command) {
         Actor admin = command.actor();
         if (!admin.isAdmin()) {
             return Outcome.rejected(new Rejection.Forbidden("Only admins may take over a lock."));
         }
-        return onLiveLease(command.appointmentId(), (tx, now, previous) -> {
+        return leases.inAppointment(locks, command.appointmentId(), (tx, now, settled) -> {
+            AppointmentLock previous = settled.liveOrNull();
             if (previous == null) {
-                return Outcome.ok(grant(tx, admin, null, now, Map.of()));
+                return Outcome.ok(leases.grantOutOfLine(tx, admin.asHolder(null), now, Map.of()));
             }
             if (previous.isHeldBy(admin.userId())) {
-                return Outcome.ok(renew(tx, previous, now, null));
+                return Outcome.ok(leases.renew(tx, previous, now, null, true));
             }
             tx.deleteLock(previous);
             tx.appendHistory(LockHistoryEntry.ended(ids.newId(), previous, HistoryAction.FORCE_RELEASED, now,
                     admin.userId(), command.reason()));
-            AppointmentLock taken = grant(tx, admin, null, now, Map.of("takeoverOf", previous.id().toString()));
+            AppointmentLock taken = leases.grantOutOfLine(tx, admin.asHolder(null), now,
+                    Map.of("takeoverOf", previous.id().toString()));
             tx.publish(new DomainEvent.AdminTakeover(previous.appointmentId(), taken.holder(), previous.holder(), taken));
             return Outcome.ok(taken);
         });
-    }
-
-    /** What a lock transition does once the appointment is known to exist and its live lease (or null) is read. */
-    @FunctionalInterface
-    private interface LeaseTransition<T> {
-        Outcome<T> apply(LockTransaction tx, Instant now, AppointmentLock live);
-    }
-
-    /** Runs a transition in the appointment's transaction; an unknown appointment is not_found. */
-    private <T> Outcome<T> onLiveLease(UUID appointmentId, LeaseTransition<T> transition) {
-        return locks.inTransaction(appointmentId, tx -> {
-            if (tx.appointment().isEmpty()) {
-                return Outcome.rejected(new Rejection.NotFound("appointment"));
-            }
-            Instant now = tx.now();
-            return transition.apply(tx, now, LiveLease.in(tx, now, ids).orElse(null));
-        });
-    }
-
-    private AppointmentLock renew(LockTransaction tx, AppointmentLock live, Instant now, String position) {
-        AppointmentLock renewed = live.renew(now, leasePolicy, position);
-        tx.updateLock(renewed);
-        tx.publish(new DomainEvent.LockUpdated(renewed));
-        return renewed;
-    }
-
-    private AppointmentLock grant(LockTransaction tx, Actor actor, String position, Instant now,
-                                  Map<String, String> metadata) {
-        AppointmentLock lock = AppointmentLock.grant(ids.newId(), tx.appointment().orElseThrow().id(),
-                actor.asHolder(position), now, leasePolicy, tx.nextFencingToken());
-        tx.insertLock(lock);
-        tx.appendHistory(LockHistoryEntry.acquired(ids.newId(), lock, metadata));
-        tx.publish(new DomainEvent.LockAcquired(lock));
-        return lock;
     }
 
     @Override
@@ -225,7 +211,7 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
                 boolean expiredHere = locks.inTransaction(candidate.appointmentId(), tx -> {
                     Optional<AppointmentLock> row = tx.lock();
                     return row.isPresent() && row.get().id().equals(candidate.id())
-                            && LiveLease.in(tx, tx.now(), ids).isEmpty();
+                            && leases.settle(tx, tx.now()).live().isEmpty();
                 });
                 if (expiredHere) {
                     recorded++;

@@ -36,7 +36,7 @@ class LeaseRulesTest {
 
     @Test
     void aRenewalKeepsTheTokenAndMovesExpiryAndVersion() {
-        AppointmentLock renewed = lease().renew(NOON.plusSeconds(60), FIVE_MINUTES, "title");
+        AppointmentLock renewed = lease().renew(NOON.plusSeconds(60), FIVE_MINUTES, "title", true);
 
         assertThat(renewed.version()).isEqualTo(2);
         assertThat(renewed.renewals()).isEqualTo(1);
@@ -57,7 +57,7 @@ class LeaseRulesTest {
     @Test
     void aLeaseCannotEndBeforeItBegins() {
         assertThatThrownBy(() -> new AppointmentLock(UUID.randomUUID(), UUID.randomUUID(), alice, NOON, NOON, 1,
-                new FencingToken(1), 0)).isInstanceOf(ValidationException.class).hasMessageContaining("expiresAt");
+                new FencingToken(1), 0, NOON)).isInstanceOf(ValidationException.class).hasMessageContaining("expiresAt");
     }
 
     @Test

@@ -116,16 +116,20 @@ final class EventCodec {
                 .put("expiresAt", lock.expiresAt().toString())
                 .put("version", lock.version())
                 .put("fencingToken", lock.fencingToken().value())
-                .put("renewals", lock.renewals());
+                .put("renewals", lock.renewals())
+                .put("lastActiveAt", lock.lastActiveAt().toString());
         node.set("holder", holder(lock.holder()));
         return node;
     }
 
     private static AppointmentLock lock(JsonNode node) {
+        Instant createdAt = Instant.parse(node.path("createdAt").asText());
+        // Nodes of the previous release send no lastActiveAt: the grant is the last activity they know.
+        Instant lastActiveAt = node.hasNonNull("lastActiveAt") ? Instant.parse(node.get("lastActiveAt").asText()) : createdAt;
         return new AppointmentLock(uuid(node, "id"), uuid(node, "appointmentId"), holder(node.get("holder")),
-                Instant.parse(node.path("createdAt").asText()), Instant.parse(node.path("expiresAt").asText()),
+                createdAt, Instant.parse(node.path("expiresAt").asText()),
                 node.path("version").asLong(), new FencingToken(node.path("fencingToken").asLong()),
-                node.path("renewals").asInt());
+                node.path("renewals").asInt(), lastActiveAt);
     }
 
     private static ObjectNode holder(LockHolder holder) {

@@ -2,6 +2,8 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditQueue;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
@@ -84,6 +86,12 @@ final class JdbiLockStore implements LockStore {
                 .bind("limit", limit)
                 .map((rs, ctx) -> Rows.lock(rs))
                 .list());
+    }
+
+    @Override
+    public List<UUID> findDueAppointments(int limit) {
+        // Edit requests are not stored in PostgreSQL yet, so no timed step is ever scheduled.
+        return List.of();
     }
 
     private static Optional<AppointmentLock> selectLock(Handle handle, UUID appointmentId) {
@@ -224,6 +232,28 @@ final class JdbiLockStore implements LockStore {
         @Override
         public void publish(DomainEvent event) {
             NotifyEventBus.notify(handle, event);
+        }
+
+        @Override
+        public EditQueue editQueue() {
+            return EditQueue.empty();
+        }
+
+        @Override
+        public void insertEditRequest(EditRequest request) {
+            throw new UnsupportedOperationException("edit requests are not stored in PostgreSQL yet");
+        }
+
+        @Override
+        public void updateEditRequest(EditRequest request) {
+            throw new UnsupportedOperationException("edit requests are not stored in PostgreSQL yet");
+        }
+
+        @Override
+        public void scheduleDueStep(Instant dueAtOrNull) {
+            if (dueAtOrNull != null) {
+                throw new UnsupportedOperationException("timed steps are not stored in PostgreSQL yet");
+            }
         }
 
         private void requireOwnAppointment(UUID candidate) {

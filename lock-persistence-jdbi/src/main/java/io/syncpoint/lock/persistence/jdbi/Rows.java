@@ -87,7 +87,9 @@ final class Rows {
                 instant(rs, "expires_at"),
                 rs.getLong("version"),
                 new FencingToken(rs.getLong("fencing_token")),
-                rs.getInt("renewals"));
+                rs.getInt("renewals"),
+                // No last_active_at column yet: the grant is the last activity known.
+                instant(rs, "created_at"));
     }
 
     static LockHistoryEntry historyEntry(ResultSet rs) throws SQLException {

@@ -52,6 +52,6 @@ class EventCodecTest {
     private static AppointmentLock lockOf(LockHolder holder) {
         Instant granted = Instant.parse("2026-03-02T10:00:00.123456Z");
         return new AppointmentLock(UUID.randomUUID(), APPOINTMENT, holder, granted, granted.plusSeconds(300), 3,
-                new FencingToken(42), 2);
+                new FencingToken(42), 2, granted.plusSeconds(60));
     }
 }

@@ -42,6 +42,24 @@ final class ServerFrames {
             frame.set("adminInfo", userInfo(takeover.admin().name(), takeover.admin().email()));
             frame.set("previousHolder", holder(takeover.previousHolder()));
             frame.set("lock", lock(takeover.lock()));
+        } else if (event instanceof DomainEvent.EditRequested requested) {
+            frame = frame("edit-requested", event.appointmentId());
+            frame.set("request", json.valueToTree(JsonViews.editRequest(requested.request(), requested.position())));
+        } else if (event instanceof DomainEvent.EditRequestUpdated updated) {
+            frame = frame("edit-request-updated", event.appointmentId());
+            frame.set("request", json.valueToTree(JsonViews.editRequest(updated.request(), updated.position())));
+        } else if (event instanceof DomainEvent.LockHandedOver handedOver) {
+            frame = frame("lock-handed-over", event.appointmentId());
+            frame.set("from", json.valueToTree(JsonViews.person(handedOver.from())));
+            frame.set("to", json.valueToTree(JsonViews.person(handedOver.to())));
+            frame.set("lock", lock(handedOver.lock()));
+            frame.put("requestId", handedOver.requestId().toString());
+            frame.put("auto", handedOver.auto());
+        } else if (event instanceof DomainEvent.LockOffered offered) {
+            frame = frame("lock-offered", event.appointmentId());
+            frame.put("requestId", offered.requestId().toString());
+            frame.put("userId", offered.userId().toString());
+            frame.put("until", offered.until().toString());
         } else if (event instanceof DomainEvent.AppointmentUpdated updated) {
             frame = frame("appointment-updated", event.appointmentId());
             frame.put("version", updated.version());

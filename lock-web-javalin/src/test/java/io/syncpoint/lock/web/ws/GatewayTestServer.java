@@ -6,6 +6,7 @@ import io.syncpoint.lock.core.contract.ManualClock;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.memory.InMemoryAccessTokens;
 import io.syncpoint.lock.core.memory.InMemoryStore;
@@ -20,6 +21,7 @@ import io.syncpoint.lock.core.port.in.SignUp;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import java.net.URI;
 import java.time.Duration;
@@ -39,8 +41,12 @@ final class GatewayTestServer implements AutoCloseable {
     final InMemoryAccessTokens tokens = new InMemoryAccessTokens(clock, Duration.ofHours(1));
     final AccountService accounts = new AccountService(new InMemoryUserStore(), new Pbkdf2PasswordHasher(1), tokens,
             IdGenerator.random(), clock);
-    final LockService locks = new LockService(store, store, store, LeasePolicy.standard(), IdGenerator.random());
-    final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
+    final LockService locks = new LockService(store, store, store, LeasePolicy.standard(), FairAccessPolicy.defaults(),
+            IdGenerator.random());
+    final EditRequestService editRequests = new EditRequestService(store, LeasePolicy.standard(),
+            FairAccessPolicy.defaults(), IdGenerator.random());
+    final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock,
+            FairAccessPolicy.defaults());
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final WebSocketGateway gateway;
     private final Javalin server;

@@ -9,12 +9,14 @@ import java.util.UUID;
 
 /**
  * Takes a new lease on a free appointment, or renews the caller's own lease (expiry moves to
- * now + ttl, version + 1, token kept). Rejections: lock_held, version_conflict, lock_lost, not_found.
+ * now + ttl, version + 1, token kept). {@code active} says the holder worked since the last renewal.
+ * While the free appointment is offered to the head of the line, only they may take it. Rejections:
+ * lock_held, lock_reserved, version_conflict, lock_lost, not_found.
  */
 public interface AcquireLock {
     Outcome<Acquisition> acquire(Command command);
 
-    record Command(Actor actor, UUID appointmentId, Long expectedVersion, String position) {
+    record Command(Actor actor, UUID appointmentId, Long expectedVersion, String position, boolean active) {
         public Command {
             Check.present("actor", actor);
             Check.present("appointmentId", appointmentId);
@@ -22,6 +24,11 @@ public interface AcquireLock {
                 Check.positive("expectedVersion", expectedVersion);
             }
             position = Check.optionalText("position", position, LockHolder.MAX_POSITION_LENGTH);
+        }
+
+        /** An active acquisition or renewal. */
+        public Command(Actor actor, UUID appointmentId, Long expectedVersion, String position) {
+            this(actor, appointmentId, expectedVersion, position, true);
         }
 
         public static Command of(Actor actor, UUID appointmentId) {

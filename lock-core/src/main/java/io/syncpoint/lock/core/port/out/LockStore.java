@@ -40,4 +40,10 @@ public interface LockStore {
 
     /** Up to {@code limit} lease rows whose expiry has passed by the store's clock. */
     List<AppointmentLock> findExpiredLocks(int limit);
+
+    /**
+     * Up to {@code limit} appointments whose scheduled step ({@link LockTransaction#scheduleDueStep})
+     * has fallen due by the store's clock, earliest first.
+     */
+    List<UUID> findDueAppointments(int limit);
 }

@@ -2,6 +2,8 @@ package io.syncpoint.lock.core.port.out;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditQueue;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
@@ -34,6 +36,26 @@ public interface LockTransaction {
     void deleteAppointment();
 
     void appendHistory(LockHistoryEntry entry);
+
+    /**
+     * The appointment's open edit requests in ticket order, and the highest ticket it has handed out
+     * (open or closed requests; 0 when none). Reflects this transaction's own writes.
+     */
+    EditQueue editQueue();
+
+    /** Stores a new request of this appointment; open or granted at once. */
+    void insertEditRequest(EditRequest request);
+
+    /** Stores a request's new state, {@code offeredUntil}, {@code updatedAt} and {@code reason}. */
+    void updateEditRequest(EditRequest request);
+
+    /**
+     * When the next timed step of this appointment falls due, or null when none is pending; replaces
+     * the previous instant. {@link LockStore#findDueAppointments} finds the appointment once it has
+     * passed. The core calls this at the end of every transaction that may move it, often with an
+     * unchanged value, which a store should make cheap.
+     */
+    void scheduleDueStep(Instant dueAtOrNull);
 
     /** Announces {@code event} once, and only if the transaction commits. */
     void publish(DomainEvent event);
