@@ -34,9 +34,10 @@ const MESSAGES = {
 export const SESSION_ENDED = MESSAGES.unauthorized;
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfterSeconds = null) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.code = problem.code || 'unknown';
     this.problem = problem;
   }
@@ -88,7 +89,8 @@ export async function api(method, path, { body, headers = {}, keepalive = false 
     try { data = JSON.parse(text); } catch { data = { detail: text }; }
   }
   if (!response.ok) {
-    const error = new ApiError(response.status, data || {});
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After'), 10);
+    const error = new ApiError(response.status, data || {}, Number.isFinite(retryAfter) ? retryAfter : null);
     if (error.code === 'unauthorized' && session.token) onUnauthorized();
     throw error;
   }

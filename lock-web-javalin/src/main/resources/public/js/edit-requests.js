@@ -104,7 +104,7 @@ export async function askToEdit() {
     upsert(data.request);
     if (!detail.draft) hideAlert();
   } catch (e) {
-    if (e.code === 'lock_reserved') noteReservation(e.problem);
+    if (e.code === 'lock_reserved') noteReservation(e);
     showAlert(describe(e));
   } finally {
     busy(button, false);
@@ -224,10 +224,10 @@ export async function keepEditing() {
 }
 
 /** A refusal naming who the lock is reserved for shows that reservation and lets the user join the line. */
-export function noteReservation(problem) {
-  const reservedFor = problem?.reservedFor;
+export function noteReservation(error) {
+  const reservedFor = error.problem?.reservedFor;
   if (!reservedFor) return;
-  const seconds = Number(problem.retryAfterSeconds) || settings.offerSeconds;
+  const seconds = error.retryAfterSeconds ?? settings.offerSeconds;
   queue.offer = { requestId: null, userId: reservedFor.userId, name: reservedFor.name,
     until: new Date(serverNow() + seconds * 1000).toISOString() };
 }

@@ -60,7 +60,7 @@ export async function edit() {
     startEditing(data.lock, { renewed: data.renewed });
   } catch (e) {
     if (e.code === 'lock_held' && e.problem.lock) detail.lock = e.problem.lock;
-    if (e.code === 'lock_reserved') noteReservation(e.problem);
+    if (e.code === 'lock_reserved') noteReservation(e);
     const kind = { lock_held: 'refusal', lock_reserved: 'reservation' }[e.code] || 'notice';
     showAlert(describe(e), { reload: detail.draft, kind });
   } finally {
