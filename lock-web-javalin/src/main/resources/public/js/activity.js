@@ -81,7 +81,7 @@ export function checkStillEditing(release) {
 
 function renderQuestion() {
   const left = Math.max(0, Math.ceil((activity.askedAt + answerWithinMs() - Date.now()) / 1000));
-  const text = `Still editing? You have not typed for a while. Your lock is released in ${left} s unless you answer; your changes stay here as a draft.`;
+  const text = `You have not typed or clicked for a while. Your lock is released in ${left} s unless you answer; your changes stay here as a draft.`;
   if ($('still-editing-text').textContent !== text) $('still-editing-text').textContent = text;
 }
 

@@ -226,7 +226,8 @@ export async function keepEditing() {
 /** A refusal naming who the lock is reserved for shows that reservation and lets the user join the line. */
 export function noteReservation(error) {
   const reservedFor = error.problem?.reservedFor;
-  if (!reservedFor) return;
+  // The offer's own frame, when it came, knows the exact end.
+  if (!reservedFor || standingOffer()?.userId === reservedFor.userId) return;
   const seconds = error.retryAfterSeconds ?? settings.offerSeconds;
   queue.offer = { requestId: null, userId: reservedFor.userId, name: reservedFor.name,
     until: new Date(serverNow() + seconds * 1000).toISOString() };
