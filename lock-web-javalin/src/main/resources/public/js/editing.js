@@ -6,7 +6,7 @@ import { detail, liveLock, holdsLock, serverNow } from './state.js';
 import { announceEditing } from './tabs.js';
 import { storeDraft, forgetDraft } from './drafts.js';
 import { markInvalid } from './validation.js';
-import { showAlert, hideAlert, renderLock } from './lock-banner.js';
+import { showAlert, hideAlert } from './lock-banner.js';
 import { render, fillEditor, readEditor, formValues, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
 import { startedEditing, takeActivity, keepActivity } from './activity.js';
 import { noteReservation } from './edit-requests.js';

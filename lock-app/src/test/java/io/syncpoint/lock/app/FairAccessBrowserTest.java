@@ -149,6 +149,27 @@ class FairAccessBrowserTest {
         alice.waitUntil("the lock frees", d -> "free".equals(alice.lockState()));
     }
 
+    @Test
+    void anAskerFindingTheLineFullIsToldToTryLater() {
+        Browser bob = ui.bob();
+        String id = ui.openNewAppointment("All hands", bob);
+        assertThat(ui.client.post("/appointments/" + id + "/acquire-lock", ui.aliceToken, Map.of()).status()).isEqualTo(200);
+        for (int i = 1; i <= 20; i++) {
+            String token = ui.client.post("/auth/signup", null, Map.of("email", "waiting" + i + "@syncpoint.test",
+                    "name", "Waiting " + i, "password", "waiting-pass-" + i)).json().get("token").asText();
+            assertThat(ui.client.post("/appointments/" + id + "/edit-requests", token, Map.of()).status()).isEqualTo(201);
+        }
+        bob.waitUntil("Bob may ask", d -> bob.clickable("ask-to-edit"));
+
+        bob.click("ask-to-edit");
+        bob.waitUntil("Bob is told the line is full", d -> bob.visible("alert-banner") && bob.text("alert-text")
+                .equals("20 people are already waiting to edit this appointment, the most there may be. Try again later."));
+        assertThat(bob.visible("request-banner")).isFalse();
+        assertThat(bob.clickable("ask-to-edit")).as("Bob may try again later").isTrue();
+        bob.screenshot("line-full");
+        assertThat(ui.client.delete("/appointments/" + id + "/release-lock", ui.aliceToken, Map.of()).status()).isEqualTo(200);
+    }
+
     private static JsonNode lock(String appointmentId) {
         return ui.client.get("/appointments/" + appointmentId + "/lock-status", ui.aliceToken).json().get("lock");
     }
