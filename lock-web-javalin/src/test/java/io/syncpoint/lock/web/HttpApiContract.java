@@ -763,6 +763,40 @@ abstract class HttpApiContract {
     }
 
     @Test
+    void theFirstInLineTakesAnOfferedLeaseByAskingAgainAndALapsedOfferPassesOn() {
+        User alice = signUp("Alice");
+        User bob = signUp("Bob");
+        User carol = signUp("Carol");
+        User dave = signUp("Dave");
+        String id = createAppointment(alice);
+        api.post(lockPath(id, "acquire-lock"), alice.token, null);
+        api.post(lockPath(id, "edit-requests"), bob.token, null);
+        String carolRequest = api.post(lockPath(id, "edit-requests"), carol.token, null).json().at("/request/id").asText();
+        api.delete(lockPath(id, "release-lock"), alice.token, null);
+
+        ApiClient.Response taken = api.post(lockPath(id, "edit-requests"), bob.token, null);
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(200);
+        assertThat(taken.json().at("/request/state").asText()).isEqualTo("granted");
+        assertThat(taken.json().at("/lock/userId").asText()).isEqualTo(bob.id);
+
+        api.post(lockPath(id, "edit-requests"), dave.token, null);
+        api.delete(lockPath(id, "release-lock"), bob.token, null);
+        JsonNode offered = api.get(lockPath(id, "edit-requests"), bob.token).json().get("data");
+        assertThat(offered.get(0).get("id").asText()).isEqualTo(carolRequest);
+        assertThat(offered.get(0).get("state").asText()).isEqualTo("offered");
+        backend.advanceClock(Duration.ofSeconds(31));
+        backend.runDueSteps();
+
+        JsonNode line = api.get(lockPath(id, "edit-requests"), bob.token).json().get("data");
+        assertThat(line.findValuesAsText("userId")).containsExactly(dave.id);
+        assertThat(line.get(0).get("state").asText()).isEqualTo("offered");
+        assertThat(line.get(0).get("position").asInt()).isEqualTo(1);
+        ApiClient.Response lapsed = api.post(lockPath(id, "acquire-lock"), carol.token, null);
+        assertProblem(lapsed, 409, "lock_reserved");
+        assertThat(lapsed.json().at("/reservedFor/userId").asText()).isEqualTo(dave.id);
+    }
+
+    @Test
     void anAdminTakesOverDespiteAReservation() {
         User alice = signUp("Alice");
         User bob = signUp("Bob");

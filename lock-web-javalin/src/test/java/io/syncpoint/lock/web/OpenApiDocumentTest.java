@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document names exactly the routes the server registers. */
@@ -69,6 +71,59 @@ class OpenApiDocumentTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void theSchemasOfLocksEditRequestsAndSettingsNameWhatTheServerWrites() throws Exception {
+        JsonNode schemas = new ObjectMapper().readTree(OperationsRoutes.resource(OperationsRoutes.OPENAPI_RESOURCE))
+                .at("/components/schemas");
+        WebServer server = new WebServer(new InMemoryBackend().dependencies(WebSettings.defaults(0)));
+        ApiClient api = new ApiClient(server.start());
+        try {
+            String holder = signUp(api);
+            String asker = signUp(api);
+            String id = api.post("/api/v1/appointments", holder, Map.of("title", "T", "startsAt", "2030-01-01T09:00:00Z",
+                    "endsAt", "2030-01-01T10:00:00Z")).json().get("id").asText();
+            JsonNode lock = api.post("/api/v1/appointments/" + id + "/acquire-lock", holder, Map.of("position", "title"))
+                    .json().get("lock");
+            JsonNode request = api.post("/api/v1/appointments/" + id + "/edit-requests", asker, Map.of("message", "m"))
+                    .json().get("request");
+            api.delete("/api/v1/appointments/" + id + "/release-lock", holder, null);
+            JsonNode offered = api.get("/api/v1/appointments/" + id + "/edit-requests", asker).json().at("/data/0");
+            ApiClient.Response reserved = api.post("/api/v1/appointments/" + id + "/acquire-lock", holder, null);
+            JsonNode settings = api.get("/api/v1/settings", null).json();
+
+            assertMatchesSchema(lock, schemas.get("Lock"));
+            assertMatchesSchema(request, schemas.get("EditRequest"));
+            assertMatchesSchema(offered, schemas.get("EditRequest"));
+            assertThat(offered.has("offeredUntil")).isTrue();
+            assertMatchesSchema(settings, schemas.get("Settings"));
+            List<String> codes = new ArrayList<>();
+            schemas.at("/Problem/properties/code/enum").forEach(code -> codes.add(code.asText()));
+            assertThat(codes).contains("queue_full", "lock_reserved");
+            assertThat(reserved.code()).isEqualTo("lock_reserved");
+            reserved.json().fieldNames().forEachRemaining(member ->
+                    assertThat(schemas.at("/Problem/properties").has(member)).as("Problem member %s", member).isTrue());
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** Every member written is a documented property, and every required property is written. */
+    private static void assertMatchesSchema(JsonNode value, JsonNode schema) {
+        Set<String> written = new TreeSet<>();
+        value.fieldNames().forEachRemaining(written::add);
+        Set<String> documented = new TreeSet<>();
+        schema.get("properties").fieldNames().forEachRemaining(documented::add);
+        Set<String> required = new TreeSet<>();
+        schema.get("required").forEach(name -> required.add(name.asText()));
+        assertThat(documented).as("documented members of %s", value).containsAll(written);
+        assertThat(written).as("required members").containsAll(required);
+    }
+
+    private static String signUp(ApiClient api) {
+        return api.post("/api/v1/auth/signup", null, Map.of("email", "u-" + UUID.randomUUID() + "@example.com",
+                "name", "U", "password", "long enough")).json().get("token").asText();
     }
 
     /** Path items that are a {@code $ref} to another path item (the root aliases) count with its methods. */

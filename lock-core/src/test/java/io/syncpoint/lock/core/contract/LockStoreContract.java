@@ -850,4 +850,12 @@ public abstract class LockStoreContract {
             return new LockRaces.Setup(store, locks, appointments, alice);
         }
     }
+
+    @Nested
+    class FairAccess extends FairAccessContract {
+        @Override
+        protected StoreFixture store() {
+            return store;
+        }
+    }
 }
