@@ -28,6 +28,7 @@ const queue = {
   handingTo: null,
   // This tab is taking an offered lock (the offer comes as two frames; one acquire is enough).
   taking: false,
+  // A renewal due once the spacing between renewals allows, for work done meanwhile.
   trailingRenewal: null,
 };
 
@@ -38,7 +39,7 @@ const holderName = () => {
   return lock && lock.userId !== me() ? lock.userInfo.name : queue.lastHolder;
 };
 
-export function ordinal(n) {
+function ordinal(n) {
   const suffixes = ['th', 'st', 'nd', 'rd'];
   const v = n % 100;
   return `${n}${suffixes[(v - 20) % 10] || suffixes[v] || suffixes[0]}`;
