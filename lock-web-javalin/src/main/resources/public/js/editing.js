@@ -9,7 +9,7 @@ import { markInvalid } from './validation.js';
 import { showAlert, hideAlert } from './lock-banner.js';
 import { render, fillEditor, readEditor, formValues, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
 import { startedEditing, takeActivity, keepActivity } from './activity.js';
-import { noteReservation } from './edit-requests.js';
+import { noteReservation, standingOffer } from './edit-requests.js';
 
 const RENEW_AT_MOST_EVERY_MS = 60_000;
 const RENEW_AT_LEAST_EVERY_MS = 1_000;
@@ -202,8 +202,11 @@ export function hasUnsavedText() {
 }
 
 export async function takeover() {
-  const holder = liveLock()?.userInfo.name || 'the current editor';
-  if (!window.confirm(`Take control from ${holder}? Their unsaved changes will not be saved.`)) return;
+  const holder = liveLock()?.userInfo.name;
+  const question = holder || !standingOffer()
+    ? `Take control from ${holder || 'the current editor'}? Their unsaved changes will not be saved.`
+    : `Take control ahead of ${standingOffer().name}, to whom the lock is offered as next in line?`;
+  if (!window.confirm(question)) return;
   const button = $('takeover');
   busy(button, true, 'Taking over…');
   try {

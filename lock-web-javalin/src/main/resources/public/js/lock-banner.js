@@ -56,7 +56,9 @@ export function renderLock() {
   $('save').disabled = Boolean(detail.pending);
   $('cancel-edit').hidden = !editing;
   $('cancel-edit').disabled = Boolean(detail.pending);
-  $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
+  // An admin's takeover goes ahead of a reservation too.
+  const keptForOther = state === 'reserved' && standingOffer()?.userId !== me();
+  $('takeover').hidden = !(session.user?.role === 'admin' && (state === 'other' || keptForOther));
   renderRequests();
 }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Asking to edit in real browsers: the asker told where they stand in line, the holder answering with
@@ -134,6 +135,7 @@ class FairAccessBrowserTest {
         assertThat(admin.clickable("save")).isFalse();
         assertThat(admin.fieldEnabled("title")).isFalse();
         assertThat(admin.clickable("ask-to-edit")).as("the admin may join the line").isTrue();
+        assertThat(admin.clickable("takeover")).as("an admin's takeover would go ahead of the reservation").isTrue();
         admin.screenshot("refused-reserved");
         JsonNode refusal = ui.client.post("/appointments/" + id + "/acquire-lock", ui.aliceToken, Map.of()).json();
         assertThat(refusal.get("code").asText()).isEqualTo("lock_reserved");
@@ -145,6 +147,42 @@ class FairAccessBrowserTest {
         admin.waitUntil("the admin sees Bob editing", d -> admin.text("lock-text").equals("Bob Example is editing."));
         alice.waitUntil("Alice sees Bob editing", d -> alice.text("lock-text").equals("Bob Example is editing."));
         assertThat(lock(id).get("userId").asText()).isEqualTo(user(bob));
+        bob.click("cancel-edit");
+        alice.waitUntil("the lock frees", d -> "free".equals(alice.lockState()));
+    }
+
+    @Test
+    void anAdminTakesControlAheadOfAReservationAndTheFirstInLineGetsTheNextTurn() {
+        Browser alice = ui.alice();
+        Browser bob = ui.bob();
+        Browser admin = ui.admin();
+        String id = ui.openNewAppointment("Budget freeze", alice, bob, admin);
+        alice.edit();
+        bob.waitUntil("Bob may ask", d -> bob.clickable("ask-to-edit"));
+        bob.click("ask-to-edit");
+        bob.waitUntil("Bob waits first in line", d -> bob.text("request-text").contains("(1st in line)"));
+        bob.navigate("#/");
+        bob.waitUntil("Bob sees the list", d -> bob.visible("list-view"));
+        alice.click("cancel-edit");
+
+        admin.waitUntil("the admin sees the lock kept for Bob", d -> "reserved".equals(admin.lockState())
+                && admin.clickable("takeover"));
+        admin.click("takeover");
+        admin.waitUntil("the confirmation", ExpectedConditions.alertIsPresent()).accept();
+        admin.waitUntil("the admin edits", d -> admin.clickable("save") && admin.fieldEnabled("title"));
+        assertThat(lock(id).get("userId").asText()).isEqualTo(user(admin));
+        JsonNode line = ui.client.get("/appointments/" + id + "/edit-requests", ui.aliceToken).json().get("data");
+        assertThat(line).hasSize(1);
+        assertThat(line.get(0).get("state").asText()).isEqualTo("pending");
+        assertThat(line.get(0).get("position").asInt()).isEqualTo(1);
+
+        bob.openAppointment(id, "Budget freeze");
+        bob.waitUntil("Bob is still first in line", d -> bob.text("request-text")
+                .equals("We told Ada Admin you are waiting (1st in line)."));
+        admin.click("cancel-edit");
+        bob.waitUntil("Bob's page takes the next turn at once", d -> bob.clickable("save")
+                && bob.text("request-text").startsWith("Ada Admin finished editing, so the lock passed to you."));
+        bob.screenshot("next-turn-after-admin");
         bob.click("cancel-edit");
         alice.waitUntil("the lock frees", d -> "free".equals(alice.lockState()));
     }
