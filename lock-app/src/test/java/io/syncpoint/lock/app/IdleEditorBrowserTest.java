@@ -12,13 +12,13 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
 
 /**
- * Idle editors with the timings shortened: idle after 3 s, a request handed over after 4 s, "Still editing?"
- * after 10 s without typing. An editor at work keeps the lock; an idle one hands over after a countdown.
+ * Idle editors with the timings shortened: idle after 5 s, a request handed over after 4 s, "Still editing?"
+ * after 15 s without typing (and released 15 s later without an answer). An editor at work keeps the lock; an idle one hands over after a countdown.
  */
 class IdleEditorBrowserTest {
     @RegisterExtension
-    static final BrowserFixture ui = new BrowserFixture(Map.of("LOCK_IDLE_SECONDS", "3", "LOCK_HANDOFF_SECONDS", "4",
-            "LOCK_OFFER_SECONDS", "10", "LOCK_IDLE_RELEASE_SECONDS", "10"));
+    static final BrowserFixture ui = new BrowserFixture(Map.of("LOCK_IDLE_SECONDS", "5", "LOCK_HANDOFF_SECONDS", "4",
+            "LOCK_OFFER_SECONDS", "10", "LOCK_IDLE_RELEASE_SECONDS", "15"));
 
     @Test
     void anEditorAtWorkKeepsTheLockAndAnIdleOneHandsOverAfterACountdownKeepingTheDraft() {
@@ -71,17 +71,25 @@ class IdleEditorBrowserTest {
         alice.edit();
         alice.type("description", "Went well: demos");
 
-        alice.waitUntil("Alice is asked whether she is still editing", Duration.ofSeconds(20),
+        alice.waitUntil("Alice is asked whether she is still editing", Duration.ofSeconds(30),
                 d -> alice.visible("still-editing") && alice.text("still-editing-title").equals("Still editing?"));
         alice.screenshot("still-editing");
         alice.click("still-editing-yes");
         assertThat(alice.visible("still-editing")).isFalse();
         assertThat(alice.clickable("save")).isTrue();
 
-        alice.waitUntil("Alice is asked again after another quiet spell", Duration.ofSeconds(20), d -> alice.visible("still-editing"));
-        alice.waitUntil("nobody answers: the lock is released and the draft kept", Duration.ofSeconds(20),
+        // The question shows for a while only; the page notes it, so a slow poll cannot miss it.
+        alice.js("const q = document.getElementById('still-editing'); window.__askedAt = null; window.__releasedAt = null;"
+                + "new MutationObserver(() => { if (!q.hidden) window.__askedAt ??= Date.now(); }).observe(q, { attributes: true });"
+                + "const banner = document.getElementById('lock-banner');"
+                + "new MutationObserver(() => { if (banner.dataset.state === 'free') window.__releasedAt ??= Date.now(); })"
+                + ".observe(banner, { attributes: true });");
+        alice.waitUntil("nobody answers: the lock is released and the draft kept", Duration.ofSeconds(45),
                 d -> !alice.visible("still-editing") && "free".equals(alice.lockState())
                         && alice.text("alert-text").startsWith("You were away, so your lock was released for others."));
+        assertThat(alice.js("return window.__askedAt !== null;")).as("asked again before the release").isEqualTo(true);
+        assertThat((Long) alice.js("return window.__releasedAt - window.__askedAt;")).as("ms between the question and the release")
+                .isGreaterThanOrEqualTo(14_000L);
         assertThat(alice.field("description")).isEqualTo("Went well: demos");
         assertThat(alice.fieldEnabled("description")).isFalse();
         assertThat(alice.js("return localStorage.getItem('syncpoint.draft.' + JSON.parse(localStorage.getItem('syncpoint.user')).id"
