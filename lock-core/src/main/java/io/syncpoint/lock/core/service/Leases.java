@@ -92,7 +92,7 @@ final class Leases {
     Settled settle(LockTransaction tx, Instant now) {
         int steps = 0;
         Optional<AppointmentLock> row = tx.lock();
-        Optional<AppointmentLock> live = row.isPresent() ? liveLease.in(tx, now) : row;
+        Optional<AppointmentLock> live = liveLease.in(tx, row, now);
         if (row.isPresent() && live.isEmpty()) {
             steps++;
         }

@@ -29,7 +29,11 @@ final class LiveLease {
     }
 
     Optional<AppointmentLock> in(LockTransaction tx, Instant now) {
-        Optional<AppointmentLock> row = tx.lock();
+        return in(tx, tx.lock(), now);
+    }
+
+    /** The same, for the lease row read already in this transaction. */
+    Optional<AppointmentLock> in(LockTransaction tx, Optional<AppointmentLock> row, Instant now) {
         if (row.isEmpty() || row.get().isLiveAt(now)) {
             return row;
         }
