@@ -14,6 +14,11 @@ import { onEditorMouseMove } from './js/cursors.js';
 import { selectTab, refreshOpenTab } from './js/history.js';
 import { wireTabLists, onEscape } from './js/keys.js';
 import { detail } from './js/state.js';
+import { loadSettings } from './js/settings.js';
+import { noteActivity, noteActivityFrom } from './js/activity.js';
+import {
+  askToEdit, withdraw, dismissNote, handOver, saveAndHandOver, handOverWithoutSaving, cancelHandOver, keepEditing,
+} from './js/edit-requests.js';
 
 async function route() {
   if (!session.token) {
@@ -83,6 +88,17 @@ function wire() {
   $('save').addEventListener('click', save);
   $('cancel-edit').addEventListener('click', cancelEdit);
   $('takeover').addEventListener('click', takeover);
+  $('ask-to-edit').addEventListener('click', askToEdit);
+  $('withdraw-request').addEventListener('click', withdraw);
+  $('dismiss-note').addEventListener('click', dismissNote);
+  $('hand-over').addEventListener('click', handOver);
+  $('save-and-hand-over').addEventListener('click', saveAndHandOver);
+  $('hand-over-unsaved').addEventListener('click', handOverWithoutSaving);
+  $('cancel-hand-over').addEventListener('click', cancelHandOver);
+  $('keep-editing').addEventListener('click', keepEditing);
+  $('still-editing-yes').addEventListener('click', noteActivity);
+  // Typing or clicking anywhere on the page while editing counts as work (sent with the next renewal).
+  for (const type of ['input', 'keydown', 'pointerdown']) document.addEventListener(type, noteActivityFrom, { capture: true, passive: true });
   $('reload-latest').addEventListener('click', discardDraft);
   $('restore-draft').addEventListener('click', restoreDraft);
   $('discard-draft').addEventListener('click', discardDraft);
@@ -104,6 +120,7 @@ function wire() {
 
 async function start() {
   wire();
+  await loadSettings();
   if (session.token) {
     try {
       const { data } = await api('GET', '/auth/session');

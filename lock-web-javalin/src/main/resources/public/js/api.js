@@ -27,14 +27,17 @@ const MESSAGES = {
   rate_limited: 'Too many attempts. Please wait a moment and try again.',
   unavailable: 'The service is temporarily unavailable. Nothing was changed; try again shortly.',
   network: 'Cannot reach the server. Check your connection and try again.',
+  queue_full: 'Too many people are already waiting to edit this appointment. Try again later.',
+  lock_reserved: 'The lock is being offered to the next person in line. Ask to edit to wait for your turn.',
 };
 
 export const SESSION_ENDED = MESSAGES.unauthorized;
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfterSeconds = null) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.code = problem.code || 'unknown';
     this.problem = problem;
   }
@@ -57,6 +60,10 @@ export function describe(error) {
   } else if (error.code === 'validation_failed') {
     const details = describeErrors(p.errors || []);
     text = details ? `${MESSAGES.validation_failed} ${details}` : (p.detail || text);
+  } else if (error.code === 'lock_reserved' && p.reservedFor) {
+    text = `The lock is reserved for ${p.reservedFor.name}, who is next in line. Ask to edit to wait for your turn.`;
+  } else if (error.code === 'queue_full' && p.limit) {
+    text = `${p.limit} people are already waiting to edit this appointment, the most there may be. Try again later.`;
   } else if (error.code === 'not_lock_owner' && p.holder) {
     text = `${p.holder.name} holds this lock, so you cannot release it.`;
   }
@@ -82,7 +89,8 @@ export async function api(method, path, { body, headers = {}, keepalive = false 
     try { data = JSON.parse(text); } catch { data = { detail: text }; }
   }
   if (!response.ok) {
-    const error = new ApiError(response.status, data || {});
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After'), 10);
+    const error = new ApiError(response.status, data || {}, Number.isFinite(retryAfter) ? retryAfter : null);
     if (error.code === 'unauthorized' && session.token) onUnauthorized();
     throw error;
   }

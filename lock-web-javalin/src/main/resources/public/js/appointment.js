@@ -8,7 +8,9 @@ import { renderLock, showAlert, hideAlert } from './lock-banner.js';
 import { clearCursors } from './cursors.js';
 import { selectTab } from './history.js';
 import { show } from './views.js';
-import { stopEditing } from './editing.js';
+import { stopEditing, releaseIdleEditor } from './editing.js';
+import { checkStillEditing } from './activity.js';
+import { resetRequests, loadRequests } from './edit-requests.js';
 import { storedDraft, forgetDraft } from './drafts.js';
 import { clearInvalid } from './validation.js';
 
@@ -27,6 +29,7 @@ export async function openDetail(id) {
     Object.assign(detail, { id, appointment: null, lock: null, editing: false, pending: null, draft: false, deleted: false });
     clearEditor();
     clearCursors();
+    resetRequests();
     hideAlert();
     selectTab('details');
     render();
@@ -34,7 +37,7 @@ export async function openDetail(id) {
   }
   show('detail-view');
   socket.watch([id]);
-  detail.tickTimer ??= setInterval(renderLock, 1000);
+  detail.tickTimer ??= setInterval(tick, 1000);
   try {
     const [{ data: appointment }, { data: status }] = await Promise.all([
       api('GET', `/appointments/${id}`),
@@ -47,6 +50,7 @@ export async function openDetail(id) {
     fillEditor(appointment);
     offerStoredDraft();
     render();
+    await loadRequests();
   } catch (e) {
     if (e.code === 'not_found') markDeleted();
     else showAlert(describe(e));
@@ -169,4 +173,11 @@ export async function refreshLockStatus() {
     // The socket keeps the lock state current; a failed refresh changes nothing.
   }
   render();
+  await loadRequests();
+}
+
+/** Every second: the countdowns, and the question to an editor who went quiet. */
+function tick() {
+  renderLock();
+  checkStillEditing(releaseIdleEditor);
 }

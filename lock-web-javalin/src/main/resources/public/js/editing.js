@@ -6,8 +6,10 @@ import { detail, liveLock, holdsLock, serverNow } from './state.js';
 import { announceEditing } from './tabs.js';
 import { storeDraft, forgetDraft } from './drafts.js';
 import { markInvalid } from './validation.js';
-import { showAlert, hideAlert, renderLock } from './lock-banner.js';
+import { showAlert, hideAlert } from './lock-banner.js';
 import { render, fillEditor, readEditor, formValues, markDeleted, reloadLatest, refreshLockStatus } from './appointment.js';
+import { startedEditing, takeActivity, keepActivity } from './activity.js';
+import { noteReservation, standingOffer } from './edit-requests.js';
 
 const RENEW_AT_MOST_EVERY_MS = 60_000;
 const RENEW_AT_LEAST_EVERY_MS = 1_000;
@@ -26,6 +28,8 @@ export function startEditing(lock, { renewed = false } = {}) {
   detail.editing = true;
   clearInterval(detail.renewTimer);
   detail.renewTimer = setInterval(renew, renewalPeriod(lock, renewed));
+  detail.renewedAt = Date.now();
+  startedEditing();
   announceEditing(detail.id);
   render();
   $('editor').title.focus();
@@ -56,22 +60,32 @@ export async function edit() {
     startEditing(data.lock, { renewed: data.renewed });
   } catch (e) {
     if (e.code === 'lock_held' && e.problem.lock) detail.lock = e.problem.lock;
-    showAlert(describe(e), { reload: detail.draft, kind: e.code === 'lock_held' ? 'refusal' : 'notice' });
+    if (e.code === 'lock_reserved') noteReservation(e);
+    const kind = { lock_held: 'refusal', lock_reserved: 'reservation' }[e.code] || 'notice';
+    showAlert(describe(e), { reload: detail.draft, kind });
   } finally {
     busy(button, false);
     render();
   }
 }
 
-async function renew() {
-  if (!detail.editing || detail.pending || !detail.lock) return;
+/**
+ * Renews the lease, telling the server whether the editor worked since the last renewal. The timer calls it;
+ * so does work while someone waits to edit, so that the server never takes a busy editor for an idle one.
+ */
+export async function renew() {
+  if (!detail.editing || detail.pending || !detail.lock || detail.renewing) return;
+  const active = takeActivity();
+  detail.renewing = true;
   try {
     const { data } = await api('POST', `/appointments/${detail.id}/acquire-lock`, {
-      body: { expectedVersion: detail.lock.version, position: 'details' },
+      body: { expectedVersion: detail.lock.version, position: 'details', active },
     });
     detail.lock = data.lock;
-    renderLock();
+    detail.renewedAt = Date.now();
+    render();
   } catch (e) {
+    keepActivity(active);
     if (e.code === 'version_conflict') {
       await refreshLockStatus();
       if (!holdsLock()) lostLock('You no longer hold the lock.');
@@ -80,10 +94,20 @@ async function renew() {
     } else {
       toast(`Could not renew your lock: ${describe(e)}`, 'error');
     }
+  } finally {
+    detail.renewing = false;
   }
 }
 
 export async function save() {
+  await saveChanges(() => release({ quiet: true }));
+}
+
+/**
+ * Saves the editor's values with the live lease, then runs {@code afterwards} (release, hand over), which
+ * shows its own progress before the page renders again, so the form never looks editable in between.
+ */
+export async function saveChanges(afterwards) {
   if (!detail.editing || detail.pending) return;
   const button = $('save');
   busy(button, true, 'Saving…');
@@ -100,7 +124,8 @@ export async function save() {
     hideAlert();
     toast('Saved.');
     busy(button, false);
-    await release({ quiet: true });
+    detail.pending = null;
+    await afterwards();
   } catch (e) {
     detail.pending = null;
     if (['lock_required', 'stale_lock_token', 'lock_lost'].includes(e.code)) {
@@ -143,6 +168,19 @@ async function release({ quiet = false } = {}) {
   render();
 }
 
+/** Nobody answered "Still editing?": the lock goes back for others, the typed text stays as a draft. */
+export async function releaseIdleEditor() {
+  if (!detail.editing || detail.pending) return;
+  const typedHere = detail.draft;
+  if (typedHere) storeDraft(detail.id, formValues());
+  await release({ quiet: true });
+  detail.draft = typedHere;
+  showAlert(typedHere
+    ? 'You were away, so your lock was released for others. Your unsaved changes are kept below as a draft; press Edit to go on.'
+    : 'You were away, so your lock was released for others. Press Edit to go on.', { reload: typedHere });
+  render();
+}
+
 export async function cancelEdit() {
   if (!detail.editing || detail.pending) return;
   forgetDraft(detail.id);
@@ -164,8 +202,11 @@ export function hasUnsavedText() {
 }
 
 export async function takeover() {
-  const holder = liveLock()?.userInfo.name || 'the current editor';
-  if (!window.confirm(`Take control from ${holder}? Their unsaved changes will not be saved.`)) return;
+  const holder = liveLock()?.userInfo.name;
+  const question = holder || !standingOffer()
+    ? `Take control from ${holder || 'the current editor'}? Their unsaved changes will not be saved.`
+    : `Take control ahead of ${standingOffer().name}, to whom the lock is offered as next in line?`;
+  if (!window.confirm(question)) return;
   const button = $('takeover');
   busy(button, true, 'Taking over…');
   try {

@@ -73,7 +73,7 @@ export function onListFrame(frame) {
   const tr = $('appointment-rows').querySelector(`tr[data-id="${frame.appointmentId}"]`);
   if (!tr) return;
   if (frame.type === 'lock-acquired' || frame.type === 'lock-update' || frame.type === 'admin-takeover'
-      || frame.type === 'subscribed') {
+      || frame.type === 'lock-handed-over' || frame.type === 'subscribed') {
     tr.querySelector('.lock').replaceChildren(lockSummary(frame.lock));
   } else if (frame.type === 'lock-released') {
     tr.querySelector('.lock').replaceChildren(lockSummary(null));

@@ -7,8 +7,9 @@ import { lostLock } from './editing.js';
 import { drawCursor, removeCursor, clearCursors } from './cursors.js';
 import { onListFrame } from './list.js';
 import { refreshOpenTab } from './history.js';
+import { onRequestFrame } from './edit-requests.js';
 
-const LOCK_EVENTS = ['lock-acquired', 'lock-released', 'admin-takeover'];
+const LOCK_EVENTS = ['lock-acquired', 'lock-released', 'admin-takeover', 'lock-handed-over'];
 
 export function onFrame(frame) {
   if (frame.type === 'pong') return;
@@ -18,6 +19,11 @@ export function onFrame(frame) {
     return;
   }
   if (!frame.appointmentId || frame.appointmentId !== detail.id) return;
+  if (onRequestFrame(frame)) {
+    if (LOCK_EVENTS.includes(frame.type)) refreshOpenTab();
+    render();
+    return;
+  }
   switch (frame.type) {
     case 'subscribed':
       detail.lock = frame.lock;

@@ -3,6 +3,7 @@ import { $, isBusy } from './dom.js';
 import { session, me } from './session.js';
 import { countdown } from './format.js';
 import { detail, liveLock, serverNow } from './state.js';
+import { standingOffer, renderRequests } from './edit-requests.js';
 
 export function renderLock() {
   if (!detail.id) return;
@@ -18,7 +19,12 @@ export function renderLock() {
     text = 'Loading…';
   } else if (detail.pending) {
     state = 'mine';
-    text = detail.pending === 'saving' ? 'Saving your changes…' : 'Releasing your lock…';
+    text = { saving: 'Saving your changes…', 'handing-over': 'Handing the lock over…' }[detail.pending] || 'Releasing your lock…';
+  } else if (!lock && standingOffer()) {
+    const offer = standingOffer();
+    state = 'reserved';
+    text = offer.userId === me() ? 'The lock is offered to you.' : `Free, but offered to ${offer.name} first (next in line).`;
+    left = `Offer ends in ${countdown(Date.parse(offer.until) - serverNow())}.`;
   } else if (!lock) {
     state = 'free';
     text = 'Free — nobody is editing. Press Edit to start.';
@@ -39,8 +45,9 @@ export function renderLock() {
   if ($('lock-text').textContent !== text) $('lock-text').textContent = text;
   $('lock-countdown').textContent = left;
 
-  // A refusal ("Alice is editing…") is only true while someone else holds the lock.
-  if (state !== 'other' && $('alert-banner').dataset.kind === 'refusal') hideAlert();
+  // A refusal ("Alice is editing…", "reserved for Bob…") is only true while that lasts.
+  const kind = $('alert-banner').dataset.kind;
+  if ((kind === 'refusal' && state !== 'other') || (kind === 'reservation' && state !== 'reserved')) hideAlert();
 
   const editing = detail.editing && state === 'mine';
   $('edit').hidden = editing || detail.deleted;
@@ -49,10 +56,16 @@ export function renderLock() {
   $('save').disabled = Boolean(detail.pending);
   $('cancel-edit').hidden = !editing;
   $('cancel-edit').disabled = Boolean(detail.pending);
-  $('takeover').hidden = !(session.user?.role === 'admin' && state === 'other');
+  // An admin's takeover goes ahead of a reservation too.
+  const keptForOther = state === 'reserved' && standingOffer()?.userId !== me();
+  $('takeover').hidden = !(session.user?.role === 'admin' && (state === 'other' || keptForOther));
+  renderRequests();
 }
 
-/** Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock. */
+/**
+ * Shows {@code text} under the banner; a {@code refusal} goes by itself once nobody else holds the lock, a
+ * {@code reservation} once the lock is no longer kept for someone else.
+ */
 export function showAlert(text, { reload = false, restore = false, kind = 'notice' } = {}) {
   $('alert-banner').dataset.kind = kind;
   $('alert-text').textContent = text;

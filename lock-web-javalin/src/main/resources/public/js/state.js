@@ -7,13 +7,16 @@ export const detail = {
   lock: null,
   offsetMs: 0,
   editing: false,
-  // 'saving' or 'releasing' while this tab's save or release is on its way; the page stays read-only.
+  // 'saving', 'releasing' or 'handing-over' while this tab's request is on its way; the page stays read-only.
   pending: null,
   leaseMs: 0,
   draft: false,
   offeredDraft: null,
   deleted: false,
   renewTimer: null,
+  // A renewal on its way, and when the last one was answered (the page's clock).
+  renewing: false,
+  renewedAt: 0,
   tickTimer: null,
   cursors: new Map(),
 };
