@@ -67,6 +67,7 @@ public final class BenchmarkRun {
         section("in-memory library (JMH)", this::inMemoryLibrary);
         section("PostgreSQL library against ShedLock", this::postgresLibrary);
 
+        table.note("Load average at the end: " + read(Path.of("/proc/loadavg")));
         String report = "Benchmark of " + Instant.now() + (quick ? " (quick: -Dbench.quick=true)" : "") + "\n\n"
                 + machine + "\n\n" + table.markdown();
         Files.writeString(out.resolve("results.md"), report, StandardCharsets.UTF_8);
@@ -137,8 +138,9 @@ public final class BenchmarkRun {
                 api.acquire(holder, locked);
             }
 
+            // The first workload on a fresh JVM also warms up the server's common code: twice the warm-up.
             LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()),
-                    HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
+                    HttpWorkloads.writePath(users, writeAppointments), warmUp.multipliedBy(2), measure, List.of(server));
             writePaths.put(store, write);
             Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
                     ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
@@ -254,8 +256,9 @@ public final class BenchmarkRun {
 
     private Void postgresLibrary() throws Exception {
         PostgresSettings database = TestPostgres.server().newDatabase(CONNECTIONS);
-        PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
+        // lock-core first: its migrations expect an empty database; ShedLock's table is added after them.
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, warmUp, measure);
+        PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
         table.add(libraryRow("library reference: ShedLock JDBC provider 6.9.2, 16 threads, own lock name each, pool 16",
                 shedLock, "–", "–"));
         table.add(libraryRow("library: lock-core on PostgreSQL, 16 threads, own appointment each, pool 16", ours,

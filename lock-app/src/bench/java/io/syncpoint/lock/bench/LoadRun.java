@@ -139,9 +139,10 @@ final class LoadRun {
         for (Thread thread : threads) {
             thread.join(60_000);
         }
-        long heap = 0;
+        long heap = -1;
         for (ServerProcess server : servers) {
-            heap += Math.max(0, server.heapUsedBytes());
+            long used = server.heapUsedBytes();
+            heap = used < 0 ? heap : Math.max(0, heap) + used;
         }
         Histogram latency = new Histogram(3_600_000_000_000L, 3);
         long requests = 0;

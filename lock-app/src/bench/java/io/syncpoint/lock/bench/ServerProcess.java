@@ -9,12 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A server in its own process (the jar, or the bare Javalin reference): started, polled until its
  * first healthy answer, measured from {@code /proc}, stopped with SIGTERM.
  */
 final class ServerProcess implements AutoCloseable {
+    /** The heap line of {@code GC.heap_info}, e.g. "garbage-first heap   total 262144K, used 23456K". */
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
     private final String name;
     private final Process process;
     private final int port;
@@ -108,23 +113,19 @@ final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
-    /** Heap in use now, from the server's Prometheus metrics; -1 where it has none. */
+    /** Heap in use now, as the JVM itself reports it ({@code jcmd <pid> GC.heap_info}); -1 where that fails. */
     long heapUsedBytes() {
-        try (HttpConnection connection = new HttpConnection("127.0.0.1", port)) {
-            HttpConnection.Response metrics = connection.send("GET", "/metrics", null, null);
-            if (metrics.status() != 200) {
-                return -1;
-            }
-            double sum = 0;
-            boolean found = false;
-            for (String line : metrics.body().split("\n")) {
-                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    found = true;
-                }
-            }
-            return found ? (long) sum : -1;
+        try {
+            Process jcmd = new ProcessBuilder(jcmd(), Long.toString(process.pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            Matcher used = HEAP_USED.matcher(output);
+            return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
         } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
     }
@@ -132,8 +133,7 @@ final class ServerProcess implements AutoCloseable {
     /** Asks the server's JVM for a full collection, so the heap figure after it is what is really kept. */
     void collectGarbage() throws InterruptedException {
         try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+            Process jcmd = new ProcessBuilder(jcmd(), Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             jcmd.waitFor(30, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -146,11 +146,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -158,6 +163,10 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private static String jcmd() {
+        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     }
 
     private static String java() {
