@@ -57,15 +57,23 @@ public final class BenchmarkRun {
         Files.createDirectories(out);
         String machine = machine();
         System.out.println("[bench] " + machine.replace("\n", "\n[bench] "));
-        LoadRun.Result bare = section("bare Javalin route", this::bareJavalin);
-        section("in-memory server", () -> server("in-memory", Map.of(), bare));
-        section("PostgreSQL server", () -> {
-            postgres = Optional.of(TestPostgres.server().newDatabase(16));
-            server("PostgreSQL", databaseEnv(postgres.get()), bare);
-            return null;
-        });
-        section("in-memory library (JMH)", this::inMemoryLibrary);
-        section("PostgreSQL library against ShedLock", this::postgresLibrary);
+        LoadRun.Result bare = selected("bare") ? section("bare Javalin route", this::bareJavalin) : null;
+        if (selected("memory")) {
+            section("in-memory server", () -> server("in-memory", Map.of(), bare));
+        }
+        if (selected("postgres")) {
+            section("PostgreSQL server", () -> {
+                postgres = Optional.of(TestPostgres.server().newDatabase(16));
+                server("PostgreSQL", databaseEnv(postgres.get()), bare);
+                return null;
+            });
+        }
+        if (selected("jmh")) {
+            section("in-memory library (JMH)", this::inMemoryLibrary);
+        }
+        if (selected("library")) {
+            section("PostgreSQL library against ShedLock", this::postgresLibrary);
+        }
 
         table.note("Load average at the end: " + read(Path.of("/proc/loadavg")));
         String report = "Benchmark of " + Instant.now() + (quick ? " (quick: -Dbench.quick=true)" : "") + "\n\n"
@@ -74,6 +82,12 @@ public final class BenchmarkRun {
         System.out.println();
         System.out.println(report);
         System.out.println("(also in " + out.resolve("results.md") + "; server logs beside it)");
+    }
+
+    /** {@code -Dbench.only=bare,memory,postgres,jmh,library} runs only those parts; all by default. */
+    private static boolean selected(String part) {
+        String only = System.getProperty("bench.only", "").trim();
+        return only.isEmpty() || Arrays.asList(only.split("\\s*,\\s*")).contains(part);
     }
 
     private interface Section<T> {
@@ -138,9 +152,13 @@ public final class BenchmarkRun {
                 api.acquire(holder, locked);
             }
 
-            // The first workload on a fresh JVM also warms up the server's common code: twice the warm-up.
+            // A fresh JVM first runs every workload unmeasured, so that no workload pays for compiling shared code.
+            for (LoadRun.Workload workload : List.of(HttpWorkloads.writePath(users, writeAppointments),
+                    HttpWorkloads.readPath(users, locked), HttpWorkloads.guardedSave(users, saveAppointments))) {
+                LoadRun.run(CONNECTIONS, List.of(server.port()), workload, warmUp, Duration.ofSeconds(1), List.of());
+            }
             LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()),
-                    HttpWorkloads.writePath(users, writeAppointments), warmUp.multipliedBy(2), measure, List.of(server));
+                    HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
             writePaths.put(store, write);
             Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
                     ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
