@@ -64,6 +64,7 @@ public final class BenchmarkRun {
         if (selected("postgres")) {
             section("PostgreSQL server", () -> {
                 postgres = Optional.of(TestPostgres.server().newDatabase(16));
+                System.out.println("[bench] server database: " + postgres.get().jdbcUrl());
                 server("PostgreSQL", databaseEnv(postgres.get()), bare);
                 return null;
             });
@@ -238,7 +239,7 @@ public final class BenchmarkRun {
         try (ServerProcess second = ServerProcess.jar("server-postgresql-node2", jar, serverJvmArgs, env, out)) {
             LoadRun.Result both = LoadRun.run(CONNECTIONS, List.of(first.port(), second.port()),
                     HttpWorkloads.writePath(users, appointments), warmUp, measure, List.of(first, second));
-            table.add(loadRow("two nodes: the write path, 8 conns on each node", "PostgreSQL", both,
+            table.add(loadRow("two nodes: the write path, 8 conns on each node (RSS, heap: both nodes)", "PostgreSQL", both,
                     "one node: " + Table.rate(oneNode.perSecond(), "req/s") + String.format(Locale.ROOT, " (%.2f×)",
                             both.perSecond() / oneNode.perSecond()), "–"));
         }
@@ -274,6 +275,7 @@ public final class BenchmarkRun {
 
     private Void postgresLibrary() throws Exception {
         PostgresSettings database = TestPostgres.server().newDatabase(CONNECTIONS);
+        System.out.println("[bench] library database: " + database.jdbcUrl());
         // lock-core first: its migrations expect an empty database; ShedLock's table is added after them.
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, warmUp, measure);
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
