@@ -42,13 +42,15 @@ public final class BenchmarkRun {
     private final List<String> serverJvmArgs = Arrays.stream(System.getProperty("bench.serverJvmArgs", "").trim()
             .split("\\s+")).filter(arg -> !arg.isEmpty()).toList();
     private final Table table = new Table();
-    private final Map<String, LoadRun.Result> writePaths = new HashMap<>();
     private Optional<PostgresSettings> postgres = Optional.empty();
 
     private BenchmarkRun() {
     }
 
     public static void main(String[] args) throws Exception {
+        // Stopped early (Ctrl-C), the benchmark still stops the servers it started.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "stop-servers"));
         new BenchmarkRun().runAll();
         System.exit(0);
     }
@@ -160,7 +162,6 @@ public final class BenchmarkRun {
             }
             LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()),
                     HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
-            writePaths.put(store, write);
             Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
                     ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
             String rssTarget = Table.atMost("RSS", write.maxRssBytes() / 1048576.0, 256, "MB");
@@ -301,7 +302,9 @@ public final class BenchmarkRun {
 
     private static Table.Row loadRow(String workload, String store, LoadRun.Result result, String reference,
                                      String verdict) {
-        return new Table.Row(workload, store, Table.rate(result.perSecond(), "req/s"), Table.millis(result.millis(50)),
+        return new Table.Row(workload, store, Table.rate(result.perSecond(), "req/s")
+                + String.format(Locale.ROOT, " (load generator: %.2f cores)", result.clientCores()),
+                Table.millis(result.millis(50)),
                 Table.millis(result.millis(99)), Table.millis(result.millis(99.9)), Table.share(result.errorShare()),
                 Table.megabytes(result.maxRssBytes()) + " max", Table.megabytes(result.heapBytes()), reference, verdict);
     }

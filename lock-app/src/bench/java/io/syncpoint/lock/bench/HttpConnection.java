@@ -1,6 +1,5 @@
 package io.syncpoint.lock.bench;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -23,6 +22,9 @@ final class HttpConnection implements Closeable {
 
     private final String host;
     private final int port;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int position;
+    private int limit;
     private Socket socket;
     private OutputStream out;
     private InputStream in;
@@ -39,7 +41,9 @@ final class HttpConnection implements Closeable {
         socket.connect(new InetSocketAddress(host, port), 5_000);
         socket.setSoTimeout(30_000);
         out = socket.getOutputStream();
-        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        in = socket.getInputStream();
+        position = 0;
+        limit = 0;
     }
 
     /** Closes and opens the socket again, after an error left the connection in an unknown state. */
@@ -57,15 +61,15 @@ final class HttpConnection implements Closeable {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
-        byte[] body = jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8);
-        if (body != null) {
+        byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+        if (jsonBody != null) {
             request.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }
-        request.append("\r\n");
-        out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-        if (body != null) {
-            out.write(body);
-        }
+        byte[] head = request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] whole = new byte[head.length + body.length];
+        System.arraycopy(head, 0, whole, 0, head.length);
+        System.arraycopy(body, 0, whole, head.length, body.length);
+        out.write(whole);
         out.flush();
         return read();
     }
@@ -81,24 +85,19 @@ final class HttpConnection implements Closeable {
         boolean close = false;
         String etag = null;
         for (String header = line(); !header.isEmpty(); header = line()) {
-            int colon = header.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = header.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> close = value.equalsIgnoreCase("close");
-                case "etag" -> etag = value;
-                default -> { }
+            if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Long.parseLong(header.substring(15).trim());
+            } else if (header.regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+                chunked = header.toLowerCase(Locale.ROOT).contains("chunked");
+            } else if (header.regionMatches(true, 0, "connection:", 0, 11)) {
+                close = header.substring(11).trim().equalsIgnoreCase("close");
+            } else if (header.regionMatches(true, 0, "etag:", 0, 5)) {
+                etag = header.substring(5).trim();
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(512);
         if (chunked) {
-            for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
-                 size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+            for (long size = chunkSize(); size > 0; size = chunkSize()) {
                 copy(size, body);
                 line();
             }
@@ -114,35 +113,60 @@ final class HttpConnection implements Closeable {
         return new Response(status, body.toString(StandardCharsets.UTF_8), etag);
     }
 
+    private long chunkSize() throws IOException {
+        return Long.parseLong(line().split(";")[0].trim(), 16);
+    }
+
     private void copy(long length, ByteArrayOutputStream body) throws IOException {
-        byte[] buffer = new byte[4096];
         long left = length;
         while (left > 0) {
-            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (read < 0) {
-                throw new EOFException("connection closed in a body");
+            if (position == limit) {
+                fill();
             }
-            body.write(buffer, 0, read);
-            left -= read;
+            int take = (int) Math.min(limit - position, left);
+            body.write(buffer, position, take);
+            position += take;
+            left -= take;
         }
     }
 
     private String line() throws IOException {
-        StringBuilder line = new StringBuilder(64);
+        StringBuilder line = null;
         while (true) {
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("connection closed");
+            if (position == limit) {
+                fill();
             }
-            if (c == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
+            for (int i = position; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                    String tail = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+                    position = i + 1;
+                    if (line == null) {
+                        return tail;
+                    }
+                    line.append(tail);
+                    int length = line.length();
+                    if (end == i && length > 0 && line.charAt(length - 1) == '\r') {
+                        line.setLength(length - 1);
+                    }
+                    return line.toString();
                 }
-                return line.toString();
             }
-            line.append((char) c);
+            if (line == null) {
+                line = new StringBuilder(128);
+            }
+            line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
+            position = limit;
         }
+    }
+
+    private void fill() throws IOException {
+        int read = in.read(buffer, 0, buffer.length);
+        if (read < 0) {
+            throw new EOFException("connection closed");
+        }
+        position = 0;
+        limit = read;
     }
 
     @Override

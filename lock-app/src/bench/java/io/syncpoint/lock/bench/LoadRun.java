@@ -25,7 +25,8 @@ final class LoadRun {
     }
 
     /** The figures of one measurement. */
-    record Result(long requests, long errors, double seconds, Histogram latency, long maxRssBytes, long heapBytes) {
+    record Result(long requests, long errors, double seconds, Histogram latency, long maxRssBytes, long heapBytes,
+                  double clientCores) {
         double perSecond() {
             return requests / seconds;
         }
@@ -122,6 +123,7 @@ final class LoadRun {
         threads.forEach(Thread::start);
         Thread.sleep(warmUp.toMillis());
         measuring = true;
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         long end = start + measure.toNanos();
         long maxRss = 0;
@@ -135,6 +137,7 @@ final class LoadRun {
         }
         measuring = false;
         double seconds = (System.nanoTime() - start) / 1e9;
+        double clientCores = (processCpuNanos() - cpuBefore) / 1e9 / seconds;
         stopping = true;
         for (Thread thread : threads) {
             thread.join(60_000);
@@ -153,6 +156,12 @@ final class LoadRun {
             errors += caller.errors;
             caller.connection.close();
         }
-        return new Result(requests, errors, seconds, latency, maxRss, heap);
+        return new Result(requests, errors, seconds, latency, maxRss, heap, clientCores);
+    }
+
+    /** CPU time of this whole JVM: the load generator's cost on the shared cores. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -14,7 +14,6 @@ import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
 import io.syncpoint.lock.persistence.jdbi.PostgresBackend;
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -169,6 +168,6 @@ final class PostgresLibraryRun {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return LoadRun.processCpuNanos();
     }
 }
