@@ -280,6 +280,13 @@ public final class BenchmarkRun {
         // lock-core first: its migrations expect an empty database; ShedLock's table is added after them.
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, warmUp, measure);
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
+        for (PostgresLibraryRun.Result result : List.of(ours, shedLock)) {
+            if (result.errors() > 0) {
+                table.note(String.format(Locale.ROOT, "%s: %,d lock attempts not granted, of which %,d threw%s",
+                        result == ours ? "lock-core on PostgreSQL" : "ShedLock", result.errors(), result.failures(),
+                        result.failures() > 0 ? " (first: " + result.firstFailure() + ")" : ""));
+            }
+        }
         table.add(libraryRow("library reference: ShedLock JDBC provider 6.9.2, 16 threads, own lock name each, pool 16",
                 shedLock, "–", "–"));
         table.add(libraryRow("library: lock-core on PostgreSQL, 16 threads, own appointment each, pool 16", ours,

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import net.javacrumbs.shedlock.core.ClockProvider;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbc.JdbcLockProvider;
@@ -34,7 +35,8 @@ import org.HdrHistogram.Histogram;
  */
 final class PostgresLibraryRun {
     /** Lock + unlock pairs per second, and the latency of the lock half. */
-    record Result(long pairs, long errors, double seconds, Histogram lockLatency, double clientCpuCores) {
+    record Result(long pairs, long errors, double seconds, Histogram lockLatency, double clientCpuCores,
+                  long failures, String firstFailure) {
         double pairsPerSecond() {
             return pairs / seconds;
         }
@@ -97,7 +99,9 @@ final class PostgresLibraryRun {
                 String name = "benchmark-" + index;
                 return () -> {
                     long before = System.nanoTime();
-                    Optional<SimpleLock> lock = provider.lock(new LockConfiguration(Instant.now(), name,
+                    // ShedLock's own clock (milliseconds), as its executors use it: with a finer createdAt the
+                    // unlock time lies past the next attempt's "now" within the same millisecond and it is refused.
+                    Optional<SimpleLock> lock = provider.lock(new LockConfiguration(ClockProvider.now(), name,
                             Duration.ofMinutes(5), Duration.ZERO));
                     long took = System.nanoTime() - before;
                     if (lock.isEmpty()) {
@@ -120,6 +124,8 @@ final class PostgresLibraryRun {
         long[] errors = new long[threads];
         var measuring = new java.util.concurrent.atomic.AtomicBoolean();
         var stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        var failures = new java.util.concurrent.atomic.AtomicLong();
+        var firstFailure = new java.util.concurrent.atomic.AtomicReference<String>("");
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             int index = i;
@@ -131,6 +137,10 @@ final class PostgresLibraryRun {
                         took = loops.get(index).lockAndUnlock();
                     } catch (Exception e) {
                         took = -1;
+                        if (measuring.get()) {
+                            failures.incrementAndGet();
+                            firstFailure.compareAndSet("", e.toString());
+                        }
                     }
                     if (measuring.get()) {
                         counts[index]++;
@@ -164,7 +174,7 @@ final class PostgresLibraryRun {
             pairCount += counts[i] - errors[i];
             errorCount += errors[i];
         }
-        return new Result(pairCount, errorCount, seconds, all, cores);
+        return new Result(pairCount, errorCount, seconds, all, cores, failures.get(), firstFailure.get());
     }
 
     private static long processCpuNanos() {
