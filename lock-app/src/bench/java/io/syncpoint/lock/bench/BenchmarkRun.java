@@ -1,0 +1,369 @@
+package io.syncpoint.lock.bench;
+
+import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
+import io.syncpoint.lock.persistence.jdbi.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmark: starts the packaged server on the in-memory default and on PostgreSQL, drives it
+ * from this JVM, measures every reference in the same run and prints one table (also written to
+ * {@code target/bench/results.md}). {@code -Dbench.quick=true} runs every workload briefly.
+ */
+public final class BenchmarkRun {
+    private static final int CONNECTIONS = 16;
+    private static final int SUBSCRIBERS = 1_000;
+    private static final int IDLE_SOCKETS = 5_000;
+    private static final int SOCKET_USERS = 50;
+    private static final String SECRET = "a-benchmark-secret-of-at-least-32-characters";
+
+    private final boolean quick = Boolean.getBoolean("bench.quick");
+    private final Duration warmUp = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
+    private final Duration measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(20);
+    private final int events = quick ? 50 : 250;
+    private final Path jar = Path.of(System.getProperty("bench.jar", "lock-app/target/lock-app.jar"));
+    private final Path out = Path.of(System.getProperty("bench.out", "target/bench"));
+    private final List<String> serverJvmArgs = Arrays.stream(System.getProperty("bench.serverJvmArgs", "").trim()
+            .split("\\s+")).filter(arg -> !arg.isEmpty()).toList();
+    private final Table table = new Table();
+    private Optional<PostgresSettings> postgres = Optional.empty();
+
+    private BenchmarkRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Stopped early (Ctrl-C), the benchmark still stops the servers it started.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "stop-servers"));
+        new BenchmarkRun().runAll();
+        System.exit(0);
+    }
+
+    private void runAll() throws Exception {
+        Files.createDirectories(out);
+        String machine = machine();
+        System.out.println("[bench] " + machine.replace("\n", "\n[bench] "));
+        LoadRun.Result bare = selected("bare") ? section("bare Javalin route", this::bareJavalin) : null;
+        if (selected("memory")) {
+            section("in-memory server", () -> server("in-memory", Map.of(), bare));
+        }
+        if (selected("postgres")) {
+            section("PostgreSQL server", () -> {
+                postgres = Optional.of(TestPostgres.server().newDatabase(16));
+                System.out.println("[bench] server database: " + postgres.get().jdbcUrl());
+                server("PostgreSQL", databaseEnv(postgres.get()), bare);
+                return null;
+            });
+        }
+        if (selected("jmh")) {
+            section("in-memory library (JMH)", this::inMemoryLibrary);
+        }
+        if (selected("library")) {
+            section("PostgreSQL library against ShedLock", this::postgresLibrary);
+        }
+
+        table.note("Load average at the end: " + read(Path.of("/proc/loadavg")));
+        String report = "Benchmark of " + Instant.now() + (quick ? " (quick: -Dbench.quick=true)" : "") + "\n\n"
+                + machine + "\n\n" + table.markdown();
+        Files.writeString(out.resolve("results.md"), report, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(report);
+        System.out.println("(also in " + out.resolve("results.md") + "; server logs beside it)");
+    }
+
+    /** {@code -Dbench.only=bare,memory,postgres,jmh,library} runs only those parts; all by default. */
+    private static boolean selected(String part) {
+        String only = System.getProperty("bench.only", "").trim();
+        return only.isEmpty() || Arrays.asList(only.split("\\s*,\\s*")).contains(part);
+    }
+
+    private interface Section<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs one part of the benchmark; a part that fails is noted under the table and the others go on. */
+    private <T> T section(String name, Section<T> section) {
+        System.out.println("[bench] --- " + name);
+        try {
+            return section.run();
+        } catch (Exception | Error e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            table.note(name + ": not measured (" + e.getClass().getSimpleName() + ": " + message + ")");
+            e.printStackTrace(System.out);
+            return null;
+        }
+    }
+
+    private LoadRun.Result bareJavalin() throws Exception {
+        try (ServerProcess server = ServerProcess.mainClass("bare-javalin", BareJavalinServer.class, serverJvmArgs, out)) {
+            LoadRun.Result result = LoadRun.run(CONNECTIONS, List.of(server.port()), HttpWorkloads.bareRoute(), warmUp,
+                    measure, List.of(server));
+            table.add(loadRow("read: bare Javalin 7 JSON route (reference)", "–", result, "–", "–"));
+            return result;
+        }
+    }
+
+    /** Start, every HTTP and WebSocket workload, and (on PostgreSQL) pgbench and two nodes, on one store. */
+    private Void server(String store, Map<String, String> storeEnv, LoadRun.Result bare) throws Exception {
+        Map<String, String> env = new HashMap<>(serverEnv());
+        env.putAll(storeEnv);
+        try (ServerProcess server = ServerProcess.jar("server-" + store.toLowerCase(Locale.ROOT), jar, serverJvmArgs,
+                env, out)) {
+            Thread.sleep(2_000);
+            long idleRss = server.rssBytes();
+            table.add(new Table.Row("start: java -jar to first healthy answer; idle RSS", store,
+                    String.format(Locale.ROOT, "%.2f s", server.startSeconds()), "–", "–", "–", "–",
+                    Table.megabytes(idleRss), Table.megabytes(server.heapUsedBytes()), "–",
+                    Table.verdicts(Table.atMost("start", server.startSeconds(), 2, "s"),
+                            Table.atMost("idle RSS", idleRss / 1048576.0, 200, "MB"))));
+
+            List<Api.User> users;
+            List<Api.User> socketUsers;
+            Api.User holder;
+            List<String> writeAppointments = new ArrayList<>();
+            List<String> saveAppointments = new ArrayList<>();
+            String contended;
+            String locked;
+            String watched;
+            try (Api api = new Api(server.port())) {
+                users = api.signUp("editor", CONNECTIONS);
+                socketUsers = api.signUp("viewer", SOCKET_USERS);
+                holder = api.signUp("holder", 1).get(0);
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    writeAppointments.add(api.createAppointment(users.get(i), "Write path " + i));
+                    saveAppointments.add(api.createAppointment(users.get(i), "Guarded save " + i));
+                }
+                contended = api.createAppointment(holder, "Contended");
+                locked = api.createAppointment(holder, "Read path");
+                watched = api.createAppointment(holder, "Watched");
+                api.acquire(holder, locked);
+            }
+
+            // A fresh JVM first runs every workload unmeasured, so that no workload pays for compiling shared code.
+            for (LoadRun.Workload workload : List.of(HttpWorkloads.writePath(users, writeAppointments),
+                    HttpWorkloads.readPath(users, locked), HttpWorkloads.guardedSave(users, saveAppointments))) {
+                LoadRun.run(CONNECTIONS, List.of(server.port()), workload, warmUp, Duration.ofSeconds(1), List.of());
+            }
+            LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()),
+                    HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
+            Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
+                    ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
+            String rssTarget = Table.atMost("RSS", write.maxRssBytes() / 1048576.0, 256, "MB");
+            if (pgbench.isPresent()) {
+                double tps = pgbench.get().tps();
+                table.add(loadRow("write: acquire + release, 16 conns, own appointment each", store, write,
+                        String.format(Locale.ROOT, "pgbench simple-update, 16 clients: %,.0f TPS, avg %.2f ms", tps,
+                                pgbench.get().latencyAverageMillis()),
+                        Table.verdicts(Table.atLeast("pgbench TPS", write.perSecond() / tps, 0.7),
+                                Table.atMost("p99", write.millis(99), 15, "ms"), rssTarget)));
+            } else {
+                table.add(loadRow("write: acquire + release, 16 conns, own appointment each", store, write,
+                        store.equals("PostgreSQL") ? "pgbench: not measured (see notes)" : "–",
+                        Table.verdicts(Table.atMost("p99", write.millis(99), 15, "ms"), rssTarget)));
+            }
+
+            LoadRun.Result contention = LoadRun.run(CONNECTIONS, List.of(server.port()),
+                    HttpWorkloads.contention(users, contended), warmUp, measure, List.of(server));
+            table.add(loadRow("contention: 16 conns on one appointment (409 lock_held expected)", store, contention,
+                    "write path: " + Table.rate(write.perSecond(), "req/s"), "–"));
+
+            LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), HttpWorkloads.readPath(users, locked),
+                    warmUp, measure, List.of(server));
+            table.add(loadRow("read: lock-status of a locked appointment", store, read,
+                    bare == null ? "bare Javalin: not measured" : "bare Javalin route: " + Table.rate(bare.perSecond(), "req/s"),
+                    bare == null ? "–" : Table.atLeast("bare Javalin", read.perSecond() / bare.perSecond(), 0.5)));
+
+            LoadRun.Result save = LoadRun.run(CONNECTIONS, List.of(server.port()),
+                    HttpWorkloads.guardedSave(users, saveAppointments), warmUp, measure, List.of(server));
+            table.add(loadRow("guarded save: acquire, PUT If-Match + Lock-Token, release", store, save,
+                    "write path: " + Table.rate(write.perSecond(), "req/s"), "–"));
+
+            section("WebSocket fan-out (" + store + ")", () -> {
+                WebSocketBench.FanOut fanOut = WebSocketBench.fanOut(server, socketUsers, SUBSCRIBERS, holder, watched,
+                        events);
+                table.add(new Table.Row("WebSocket: acquire's answer to the last of 1,000 subscribers' lock-acquired",
+                        store, fanOut.latency().getTotalCount() + " events", Table.millis(fanOut.millis(50)),
+                        Table.millis(fanOut.millis(99)), Table.millis(fanOut.millis(99.9)),
+                        fanOut.incomplete() + " of " + fanOut.events() + " incomplete", Table.megabytes(server.rssBytes()),
+                        Table.megabytes(server.heapUsedBytes()), "–",
+                        Table.atMost("p99", fanOut.millis(99), 100, "ms")));
+                return null;
+            });
+            section("idle WebSockets (" + store + ")", () -> {
+                WebSocketBench.IdleSockets idle = WebSocketBench.idle(server, socketUsers, IDLE_SOCKETS);
+                table.add(new Table.Row("WebSocket: 5,000 idle authenticated sockets (after a full GC)", store,
+                        idle.open() + " open", "–", "–", "–", idle.open() == IDLE_SOCKETS ? "0" : "some refused",
+                        Table.megabytes(idle.rssAfter()) + " (" + Table.megabytes(idle.rssBefore()) + " without)",
+                        Table.megabytes(idle.heapAfter()) + " (" + Table.megabytes(idle.heapBefore()) + " without)", "–",
+                        Table.atMost("heap", idle.heapAfter() / 1048576.0, 512, "MB")));
+                return null;
+            });
+
+            if (store.equals("PostgreSQL")) {
+                section("two nodes", () -> twoNodes(server, env, users, writeAppointments, write));
+            }
+        }
+        return null;
+    }
+
+    private Pgbench.Result pgbench(PostgresSettings database) throws Exception {
+        Optional<java.nio.file.Path> pgbench = Pgbench.find();
+        if (pgbench.isEmpty()) {
+            table.note("pgbench: not measured, no pgbench on this machine (Debian: apt-get install postgresql-client)");
+            return null;
+        }
+        Pgbench.Result result = Pgbench.run(pgbench.get(), database, CONNECTIONS, measure, out);
+        table.add(new Table.Row("write reference: pgbench -b simple-update, 16 clients, same database", "PostgreSQL",
+                Table.rate(result.tps(), "TPS"), "–", "–", "–", "–", "–", "–",
+                "avg latency " + Table.millis(result.latencyAverageMillis()), "–"));
+        return result;
+    }
+
+    private Void twoNodes(ServerProcess first, Map<String, String> env, List<Api.User> users, List<String> appointments,
+                          LoadRun.Result oneNode) throws Exception {
+        try (ServerProcess second = ServerProcess.jar("server-postgresql-node2", jar, serverJvmArgs, env, out)) {
+            LoadRun.Result both = LoadRun.run(CONNECTIONS, List.of(first.port(), second.port()),
+                    HttpWorkloads.writePath(users, appointments), warmUp, measure, List.of(first, second));
+            table.add(loadRow("two nodes: the write path, 8 conns on each node (RSS, heap: both nodes)", "PostgreSQL", both,
+                    "one node: " + Table.rate(oneNode.perSecond(), "req/s") + String.format(Locale.ROOT, " (%.2f×)",
+                            both.perSecond() / oneNode.perSecond()), "–"));
+        }
+        return null;
+    }
+
+    private Void inMemoryLibrary() throws Exception {
+        double oneThreadMicros = 0;
+        for (int threads : new int[] {1, 2}) {
+            Options options = new OptionsBuilder()
+                    .include(InMemoryLockBenchmark.class.getName() + ".acquireAndRelease")
+                    .threads(threads).forks(1)
+                    .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                    .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                    .jvmArgs("-Xms1g", "-Xmx4g")
+                    .output(out.resolve("jmh-in-memory-" + threads + "-thread.log").toString())
+                    .build();
+            RunResult result = new Runner(options).runSingle();
+            double micros = result.getPrimaryResult().getScore();
+            double error = result.getPrimaryResult().getScoreError();
+            if (threads == 1) {
+                oneThreadMicros = micros;
+            }
+            table.add(new Table.Row("library (JMH): acquire + release pair, in-memory store, " + threads
+                    + (threads == 1 ? " thread" : " threads, own appointment each"), "in-memory (embedded)",
+                    String.format(Locale.ROOT, "%.2f ± %.2f µs/pair (%,.0f pairs/s)", micros, error,
+                            threads * 1e6 / micros), "–", "–", "–", "–", "–", "–",
+                    threads == 1 ? "–" : String.format(Locale.ROOT, "1 thread: %,.0f pairs/s", 1e6 / oneThreadMicros),
+                    threads == 1 ? Table.atMost("pair", micros, 2, "µs") : "–"));
+        }
+        return null;
+    }
+
+    private Void postgresLibrary() throws Exception {
+        PostgresSettings database = TestPostgres.server().newDatabase(CONNECTIONS);
+        System.out.println("[bench] library database: " + database.jdbcUrl());
+        // lock-core first: its migrations expect an empty database; ShedLock's table is added after them.
+        PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, warmUp, measure);
+        PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
+        for (PostgresLibraryRun.Result result : List.of(ours, shedLock)) {
+            if (result.errors() > 0) {
+                table.note(String.format(Locale.ROOT, "%s: %,d lock attempts not granted, of which %,d threw%s",
+                        result == ours ? "lock-core on PostgreSQL" : "ShedLock", result.errors(), result.failures(),
+                        result.failures() > 0 ? " (first: " + result.firstFailure() + ")" : ""));
+            }
+        }
+        table.add(libraryRow("library reference: ShedLock JDBC provider 6.9.2, 16 threads, own lock name each, pool 16",
+                shedLock, "–", "–"));
+        table.add(libraryRow("library: lock-core on PostgreSQL, 16 threads, own appointment each, pool 16", ours,
+                String.format(Locale.ROOT, "ShedLock: %,.0f pairs/s, lock p50 %s", shedLock.pairsPerSecond(),
+                        Table.millis(shedLock.lockMillis(50))),
+                Table.atLeast("ShedLock pairs/s", ours.pairsPerSecond() / shedLock.pairsPerSecond(), 1.0)));
+        return null;
+    }
+
+    private static Table.Row libraryRow(String workload, PostgresLibraryRun.Result result, String reference,
+                                        String verdict) {
+        return new Table.Row(workload, "PostgreSQL (embedded)",
+                String.format(Locale.ROOT, "%,.0f pairs/s (%.2f client cores)", result.pairsPerSecond(),
+                        result.clientCpuCores()),
+                "lock " + Table.millis(result.lockMillis(50)), "lock " + Table.millis(result.lockMillis(99)),
+                "lock " + Table.millis(result.lockMillis(99.9)),
+                Table.share(result.pairs() + result.errors() == 0 ? 1 : (double) result.errors() / (result.pairs() + result.errors())),
+                "–", "–", reference, verdict);
+    }
+
+    private static Table.Row loadRow(String workload, String store, LoadRun.Result result, String reference,
+                                     String verdict) {
+        return new Table.Row(workload, store, Table.rate(result.perSecond(), "req/s")
+                + String.format(Locale.ROOT, " (load generator: %.2f cores)", result.clientCores()),
+                Table.millis(result.millis(50)),
+                Table.millis(result.millis(99)), Table.millis(result.millis(99.9)), Table.share(result.errorShare()),
+                Table.megabytes(result.maxRssBytes()) + " max", Table.megabytes(result.heapBytes()), reference, verdict);
+    }
+
+    /** Settings of every benchmarked server: a fixed secret, and limits raised so that they never throttle the load. */
+    private static Map<String, String> serverEnv() {
+        return Map.of("LOCK_JWT_SECRET", SECRET,
+                "LOCK_RATE_LIMIT_PER_MINUTE", "10000000",
+                "LOCK_LOCK_RATE_LIMIT_PER_MINUTE", "10000000",
+                "LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "10000000",
+                "LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "10000000",
+                "LOCK_WS_MAX_CONNECTIONS_PER_USER", "200");
+    }
+
+    private static Map<String, String> databaseEnv(PostgresSettings database) {
+        Map<String, String> env = new HashMap<>(Map.of("LOCK_DB_URL", database.jdbcUrl(), "LOCK_DB_USER", database.user(),
+                "LOCK_DB_PASSWORD", database.password()));
+        String pool = System.getProperty("bench.dbPoolSize", "");
+        if (!pool.isBlank()) {
+            env.put("LOCK_DB_POOL_SIZE", pool);
+        }
+        return env;
+    }
+
+    private String machine() {
+        StringBuilder text = new StringBuilder();
+        text.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(firstLine(Path.of("/proc/cpuinfo"), "model name")).append(", ")
+                .append(firstLine(Path.of("/proc/meminfo"), "MemTotal")).append("; Java ")
+                .append(System.getProperty("java.version")).append("; load average at start: ")
+                .append(read(Path.of("/proc/loadavg"))).append('\n');
+        text.append("Server JVM options: ").append(serverJvmArgs.isEmpty() ? "none (the jar's defaults)" : serverJvmArgs)
+                .append("; warm-up ").append(warmUp.toSeconds()).append(" s, measurement ").append(measure.toSeconds())
+                .append(" s per workload; ").append(CONNECTIONS).append(" keep-alive connections");
+        return text.toString();
+    }
+
+    private static String firstLine(Path file, String prefix) {
+        try {
+            return Files.readAllLines(file).stream().filter(line -> line.startsWith(prefix))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim().replaceAll("\\s+", " "))
+                    .findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
