@@ -21,6 +21,10 @@ import org.jdbi.v3.core.Handle;
  * Leases in PostgreSQL. A lock transaction begins by locking the appointment's row
  * ({@code SELECT ... FOR UPDATE}), which serializes every transaction on that appointment across
  * all nodes; the lease change, its history row and its NOTIFY then commit together.
+ *
+ * <p>Round trips are what a lock transaction costs: it reads everything it needs in one
+ * ({@link LockedAppointment}), queues its writes and sends them in one ({@link StatementBatch}),
+ * and commits: three for an acquire, where each statement once took its own.
  */
 final class JdbiLockStore implements LockStore {
     private final Database database;
@@ -32,12 +36,12 @@ final class JdbiLockStore implements LockStore {
     @Override
     public <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work) {
         return database.inTransaction(handle -> {
-            Optional<Appointment> appointment = handle.createQuery(
-                            "SELECT " + Rows.APPOINTMENT_COLUMNS + " FROM appointments WHERE id = :id FOR UPDATE")
-                    .bind("id", appointmentId)
-                    .map((rs, ctx) -> Rows.appointment(rs))
-                    .findOne();
-            return work.apply(new JdbiLockTransaction(handle, appointmentId, appointment));
+            LockedAppointment opening = LockedAppointment.read(handle.getConnection(), appointmentId,
+                    database.clockOffset());
+            JdbiLockTransaction tx = new JdbiLockTransaction(handle, appointmentId, opening);
+            T result = work.apply(tx);
+            tx.writes.send(handle.getConnection());
+            return result;
         });
     }
 
@@ -93,23 +97,27 @@ final class JdbiLockStore implements LockStore {
                 .findOne();
     }
 
+    /** Reads come from the opening round trip while nothing is written; writes wait in {@link #writes} until the end. */
     private final class JdbiLockTransaction implements LockTransaction {
         private final Handle handle;
         private final UUID appointmentId;
+        private final Instant now;
+        private final StatementBatch writes = new StatementBatch();
         private Optional<Appointment> appointment;
-        private Instant now;
+        private Optional<AppointmentLock> leaseAsOpened;
+        private Optional<FencingToken> reservedToken;
 
-        JdbiLockTransaction(Handle handle, UUID appointmentId, Optional<Appointment> appointment) {
+        JdbiLockTransaction(Handle handle, UUID appointmentId, LockedAppointment opening) {
             this.handle = handle;
             this.appointmentId = appointmentId;
-            this.appointment = appointment;
+            this.appointment = opening.appointment();
+            this.leaseAsOpened = opening.lease();
+            this.now = opening.now();
+            this.reservedToken = opening.nextToken();
         }
 
         @Override
         public Instant now() {
-            if (now == null) {
-                now = database.now(handle);
-            }
             return now;
         }
 
@@ -120,122 +128,89 @@ final class JdbiLockStore implements LockStore {
 
         @Override
         public Optional<AppointmentLock> lock() {
+            if (leaseAsOpened != null) {
+                return leaseAsOpened;
+            }
+            writes.send(handle.getConnection());
             return selectLock(handle, appointmentId);
         }
 
         @Override
         public FencingToken nextFencingToken() {
+            if (reservedToken.isPresent()) {
+                FencingToken token = reservedToken.get();
+                reservedToken = Optional.empty();
+                return token;
+            }
             return new FencingToken(handle.createQuery("SELECT nextval('fencing_tokens')").mapTo(Long.class).one());
         }
 
         @Override
         public void insertLock(AppointmentLock lock) {
             requireOwnAppointment(lock.appointmentId());
-            handle.createUpdate("INSERT INTO appointment_locks (" + Rows.LOCK_COLUMNS + ") VALUES (:id, :appointmentId,"
-                            + " :holderId, CAST(:userInfo AS jsonb), :createdAt, :expiresAt, :version, :fencingToken,"
-                            + " :renewals)")
-                    .bind("id", lock.id())
-                    .bind("appointmentId", lock.appointmentId())
-                    .bind("holderId", lock.holderId())
-                    .bind("userInfo", Rows.userInfo(lock.holder()))
-                    .bind("createdAt", Rows.timestamp(lock.createdAt()))
-                    .bind("expiresAt", Rows.timestamp(lock.expiresAt()))
-                    .bind("version", lock.version())
-                    .bind("fencingToken", lock.fencingToken().value())
-                    .bind("renewals", lock.renewals())
-                    .execute();
+            leaseAsOpened = null;
+            writes.add("INSERT INTO appointment_locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, CAST(? AS jsonb),"
+                            + " ?, ?, ?, ?, ?)",
+                    lock.id(), lock.appointmentId(), lock.holderId(), Rows.userInfo(lock.holder()), lock.createdAt(),
+                    lock.expiresAt(), lock.version(), lock.fencingToken().value(), lock.renewals());
         }
 
         @Override
         public void updateLock(AppointmentLock lock) {
             requireOwnAppointment(lock.appointmentId());
-            int updated = handle.createUpdate("UPDATE appointment_locks SET holder_id = :holderId,"
-                            + " user_info = CAST(:userInfo AS jsonb), expires_at = :expiresAt, version = :version,"
-                            + " renewals = :renewals WHERE id = :id AND appointment_id = :appointmentId")
-                    .bind("id", lock.id())
-                    .bind("appointmentId", appointmentId)
-                    .bind("holderId", lock.holderId())
-                    .bind("userInfo", Rows.userInfo(lock.holder()))
-                    .bind("expiresAt", Rows.timestamp(lock.expiresAt()))
-                    .bind("version", lock.version())
-                    .bind("renewals", lock.renewals())
-                    .execute();
-            requireOneRow(updated, "no such lease row: " + lock.id());
+            leaseAsOpened = null;
+            writes.addChangingOneRow("UPDATE appointment_locks SET holder_id = ?, user_info = CAST(? AS jsonb),"
+                            + " expires_at = ?, version = ?, renewals = ? WHERE id = ? AND appointment_id = ?",
+                    "no such lease row: " + lock.id(),
+                    lock.holderId(), Rows.userInfo(lock.holder()), lock.expiresAt(), lock.version(), lock.renewals(),
+                    lock.id(), appointmentId);
         }
 
         @Override
         public void deleteLock(AppointmentLock lock) {
-            int deleted = handle.createUpdate("DELETE FROM appointment_locks WHERE id = :id AND appointment_id = :appointmentId")
-                    .bind("id", lock.id())
-                    .bind("appointmentId", appointmentId)
-                    .execute();
-            requireOneRow(deleted, "no such lease row: " + lock.id());
+            leaseAsOpened = null;
+            writes.addChangingOneRow("DELETE FROM appointment_locks WHERE id = ? AND appointment_id = ?",
+                    "no such lease row: " + lock.id(), lock.id(), appointmentId);
         }
 
         @Override
         public void updateAppointment(Appointment changed) {
             requireOwnAppointment(changed.id());
-            int updated = handle.createUpdate("UPDATE appointments SET title = :title, description = :description,"
-                            + " starts_at = :startsAt, ends_at = :endsAt, location = :location,"
-                            + " attendees = CAST(:attendees AS jsonb), status = :status, version = :version,"
-                            + " updated_at = :updatedAt WHERE id = :id")
-                    .bind("id", changed.id())
-                    .bind("title", changed.details().title())
-                    .bind("description", changed.details().description())
-                    .bind("startsAt", Rows.timestamp(changed.details().startsAt()))
-                    .bind("endsAt", Rows.timestamp(changed.details().endsAt()))
-                    .bind("location", changed.details().location())
-                    .bind("attendees", Rows.toJson(changed.details().attendees()))
-                    .bind("status", changed.details().status().wireName())
-                    .bind("version", changed.version())
-                    .bind("updatedAt", Rows.timestamp(changed.updatedAt()))
-                    .execute();
-            requireOneRow(updated, "no such appointment: " + changed.id());
+            writes.addChangingOneRow("UPDATE appointments SET title = ?, description = ?, starts_at = ?, ends_at = ?,"
+                            + " location = ?, attendees = CAST(? AS jsonb), status = ?, version = ?, updated_at = ?"
+                            + " WHERE id = ?",
+                    "no such appointment: " + changed.id(),
+                    changed.details().title(), changed.details().description(), changed.details().startsAt(),
+                    changed.details().endsAt(), changed.details().location(), Rows.toJson(changed.details().attendees()),
+                    changed.details().status().wireName(), changed.version(), changed.updatedAt(), changed.id());
             appointment = Optional.of(changed);
         }
 
         @Override
         public void deleteAppointment() {
-            handle.createUpdate("DELETE FROM appointments WHERE id = :id").bind("id", appointmentId).execute();
+            leaseAsOpened = null;
+            writes.add("DELETE FROM appointments WHERE id = ?", appointmentId);
             appointment = Optional.empty();
         }
 
         @Override
         public void appendHistory(LockHistoryEntry entry) {
-            handle.createUpdate("INSERT INTO lock_history (" + Rows.HISTORY_COLUMNS + ") VALUES (:id, :appointmentId,"
-                            + " :lockId, :userId, CAST(:userInfo AS jsonb), :action, :at, :fencingToken, :durationSeconds,"
-                            + " :renewals, :releasedBy, :reason, CAST(:metadata AS jsonb))")
-                    .bind("id", entry.id())
-                    .bind("appointmentId", entry.appointmentId())
-                    .bind("lockId", entry.lockId())
-                    .bind("userId", entry.userId())
-                    .bind("userInfo", Rows.userInfo(entry.holder()))
-                    .bind("action", entry.action().wireName())
-                    .bind("at", Rows.timestamp(entry.at()))
-                    .bind("fencingToken", entry.fencingToken().value())
-                    .bind("durationSeconds", entry.durationSeconds())
-                    .bind("renewals", entry.renewals())
-                    .bind("releasedBy", entry.releasedBy())
-                    .bind("reason", entry.reason())
-                    .bind("metadata", Rows.toJson(entry.metadata()))
-                    .execute();
+            writes.add("INSERT INTO lock_history (" + Rows.HISTORY_COLUMNS + ") VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?,"
+                            + " ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))",
+                    entry.id(), entry.appointmentId(), entry.lockId(), entry.userId(), Rows.userInfo(entry.holder()),
+                    entry.action().wireName(), entry.at(), entry.fencingToken().value(), entry.durationSeconds(),
+                    entry.renewals(), entry.releasedBy(), entry.reason(), Rows.toJson(entry.metadata()));
         }
 
         @Override
         public void publish(DomainEvent event) {
-            NotifyEventBus.notify(handle, event);
+            writes.add("SELECT pg_notify(?, ?)", NotifyEventBus.CHANNEL, EventCodec.encode(event));
         }
 
         private void requireOwnAppointment(UUID candidate) {
             if (!candidate.equals(appointmentId) || appointment.isEmpty()) {
                 throw new IllegalStateException("appointment " + candidate + " is not the one of this transaction ("
                         + appointmentId + ") or does not exist");
-            }
-        }
-
-        private void requireOneRow(int rows, String message) {
-            if (rows != 1) {
-                throw new IllegalStateException(message);
             }
         }
     }
