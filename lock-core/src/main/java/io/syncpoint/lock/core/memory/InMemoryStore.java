@@ -11,6 +11,7 @@ import io.syncpoint.lock.core.domain.PageRequest;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.AppointmentStore;
 import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
@@ -77,6 +78,13 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     @Override
     public Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Override
+    public LeaseReading readLease(UUID appointmentId) {
+        Instant now = now();
+        Optional<AppointmentLock> lease = findLock(appointmentId);
+        return new LeaseReading(lease.isPresent() || appointments.containsKey(appointmentId), lease, now);
     }
 
     @Override

@@ -5,9 +5,14 @@ import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Leases in PostgreSQL. A lock transaction begins by locking the appointment's row
@@ -48,6 +54,29 @@ final class JdbiLockStore implements LockStore {
     @Override
     public Instant now() {
         return database.withHandle(database::now);
+    }
+
+    /** One statement: the appointment's existence, its lease row and the database's clock. */
+    @Override
+    public LeaseReading readLease(UUID appointmentId) {
+        return database.withHandle(handle -> {
+            try (PreparedStatement statement = handle.getConnection().prepareStatement(
+                    "SELECT clock_timestamp() AS now, EXISTS (SELECT 1 FROM appointments WHERE id = ?) AS appointment_exists,"
+                            + " l.id, l.appointment_id, l.holder_id, l.user_info, l.created_at, l.expires_at, l.version,"
+                            + " l.fencing_token, l.renewals"
+                            + " FROM (SELECT 1) one LEFT JOIN appointment_locks l ON l.appointment_id = ?")) {
+                StatementBatch.bind(statement, List.of(appointmentId, appointmentId));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    Instant now = Rows.instant(rows, "now").plus(database.clockOffset()).truncatedTo(ChronoUnit.MICROS);
+                    Optional<AppointmentLock> lease = rows.getObject("id") == null
+                            ? Optional.empty() : Optional.of(Rows.lock(rows));
+                    return new LeaseReading(rows.getBoolean("appointment_exists"), lease, now);
+                }
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException("could not read the lease of " + appointmentId, e, null);
+            }
+        });
     }
 
     @Override
