@@ -1,6 +1,7 @@
 package io.syncpoint.lock.app;
 
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.memory.HistoryRetention;
 import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * @param database      absent: the embedded default, on the in-memory store
  * @param jwtSecret     absent: a random secret for this run (embedded default only)
  * @param demoData      demo accounts and appointments; on by default only in the embedded default
+ * @param memoryHistory how much lock history the in-memory store keeps (unused with a database)
  */
 public record Configuration(
         int port,
@@ -36,11 +38,15 @@ public record Configuration(
         long signInsPerAccountPerMinute,
         long signInsPerAddressPerMinute,
         boolean metricsPublic,
-        int webSocketConnectionsPerUser) {
+        int webSocketConnectionsPerUser,
+        HistoryRetention memoryHistory) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
     private static final Pattern ORIGIN = Pattern.compile("^https?://[A-Za-z0-9.-]+(:\\d{1,5})?$");
+
+    /** Connections beyond about two per core only queue inside PostgreSQL; more made the write path slower. */
+    static final int MAX_DEFAULT_POOL_SIZE = 10;
 
     public record Database(String url, String user, String password, int poolSize) {
         @Override
@@ -64,7 +70,7 @@ public record Configuration(
     public String toString() {
         return "Configuration[port=" + port + ", database=" + database + ", jwtTtl=" + jwtTtl + ", leaseTtl=" + leaseTtl
                 + ", sweepInterval=" + sweepInterval + ", corsOrigins=" + corsOrigins + ", admin=" + admin
-                + ", demoData=" + demoData + "]";
+                + ", demoData=" + demoData + ", memoryHistory=" + memoryHistory + "]";
     }
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -77,7 +83,8 @@ public record Configuration(
             String user = read.text("LOCK_DB_USER")
                     .orElseThrow(() -> new ConfigurationException("LOCK_DB_USER", "is required with LOCK_DB_URL"));
             return new Database(url, user, read.text("LOCK_DB_PASSWORD").orElse(""),
-                    (int) read.number("LOCK_DB_POOL_SIZE", 10, 1, 200));
+                    (int) read.number("LOCK_DB_POOL_SIZE", defaultPoolSize(Runtime.getRuntime().availableProcessors()),
+                            1, 200));
         });
         if (database.isEmpty()) {
             for (String variable : List.of("LOCK_DB_USER", "LOCK_DB_PASSWORD", "LOCK_DB_POOL_SIZE")) {
@@ -115,8 +122,28 @@ public record Configuration(
         boolean metricsPublic = read.flag("LOCK_METRICS_PUBLIC", true);
         int socketsPerUser = (int) read.number("LOCK_WS_MAX_CONNECTIONS_PER_USER",
                 WebSocketSettings.DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 10_000);
+        HistoryRetention memoryHistory = new HistoryRetention(
+                read.duration("LOCK_MEMORY_HISTORY_MAX_AGE", HistoryRetention.DEFAULT.maxAge(), Duration.ofMinutes(1),
+                        Duration.ofDays(3650)),
+                (int) read.number("LOCK_MEMORY_HISTORY_MAX_ENTRIES", HistoryRetention.DEFAULT.maxEntries(), 1, 10_000_000));
+        if (database.isPresent()) {
+            for (String variable : List.of("LOCK_MEMORY_HISTORY_MAX_AGE", "LOCK_MEMORY_HISTORY_MAX_ENTRIES")) {
+                if (read.text(variable).isPresent()) {
+                    throw new ConfigurationException(variable, "applies only to the in-memory store, but LOCK_DB_URL is set");
+                }
+            }
+        }
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
-                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser);
+                lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser, memoryHistory);
+    }
+
+    /**
+     * The pool size when {@code LOCK_DB_POOL_SIZE} is unset: two connections per core plus one, at
+     * most {@value #MAX_DEFAULT_POOL_SIZE}. A lock transaction holds its connection for three round
+     * trips, so a few connections per core keep the cores busy; more only wait in PostgreSQL.
+     */
+    static int defaultPoolSize(int cores) {
+        return Math.min(2 * Math.max(1, cores) + 1, MAX_DEFAULT_POOL_SIZE);
     }
 
     private static void checkAdmin(Admin admin) {
