@@ -126,7 +126,11 @@ final class JdbiLockStore implements LockStore {
                 .findOne();
     }
 
-    /** Reads come from the opening round trip while nothing is written; writes wait in {@link #writes} until the end. */
+    /**
+     * Reads come from the opening round trip while nothing is written; writes wait in {@link #writes}
+     * until the end. A command that runs its own SQL takes the handle from {@link #flushed()}, so it
+     * sees every write queued before it.
+     */
     private final class JdbiLockTransaction implements LockTransaction {
         private final Handle handle;
         private final UUID appointmentId;
@@ -160,8 +164,7 @@ final class JdbiLockStore implements LockStore {
             if (leaseAsOpened != null) {
                 return leaseAsOpened;
             }
-            writes.send(handle.getConnection());
-            return selectLock(handle, appointmentId);
+            return selectLock(flushed(), appointmentId);
         }
 
         @Override
@@ -234,6 +237,11 @@ final class JdbiLockStore implements LockStore {
         @Override
         public void publish(DomainEvent event) {
             writes.add("SELECT pg_notify(?, ?)", NotifyEventBus.CHANNEL, EventCodec.encode(event));
+        }
+
+        private Handle flushed() {
+            writes.send(handle.getConnection());
+            return handle;
         }
 
         private void requireOwnAppointment(UUID candidate) {
