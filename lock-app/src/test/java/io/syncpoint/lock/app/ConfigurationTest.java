@@ -81,10 +81,9 @@ class ConfigurationTest {
     }
 
     @Test
-    void theDefaultPoolHasTwoConnectionsPerCorePlusOneAndAtMostTen() {
-        assertThat(Configuration.defaultPoolSize(1)).isEqualTo(3);
-        assertThat(Configuration.defaultPoolSize(2)).isEqualTo(5);
-        assertThat(Configuration.defaultPoolSize(4)).isEqualTo(9);
+    void theDefaultPoolHasFourConnectionsPerCorePlusTwoAndAtMostTen() {
+        assertThat(Configuration.defaultPoolSize(1)).isEqualTo(6);
+        assertThat(Configuration.defaultPoolSize(2)).isEqualTo(10);
         assertThat(Configuration.defaultPoolSize(8)).isEqualTo(10);
         assertThat(Configuration.defaultPoolSize(64)).isEqualTo(10);
     }
