@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.memory.HistoryRetention;
 import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
@@ -79,7 +80,8 @@ public final class Application implements AutoCloseable {
      * configured lock store; tests use it for skewed nodes and for stores that break the rules on purpose.
      */
     static Application start(Configuration config, Clock clock, UnaryOperator<LockStore> lockStore) {
-        Stores configured = config.database().map(Application::postgresStores).orElseGet(() -> inMemoryStores(clock));
+        Stores configured = config.database().map(Application::postgresStores)
+                .orElseGet(() -> inMemoryStores(clock, config.memoryHistory()));
         Stores stores = configured.withLocks(lockStore.apply(configured.locks()));
         try {
             return start(config, stores, clock);
@@ -174,9 +176,9 @@ public final class Application implements AutoCloseable {
         LOG.info("Stopped");
     }
 
-    private static Stores inMemoryStores(Clock clock) {
+    private static Stores inMemoryStores(Clock clock, HistoryRetention retention) {
         InProcessEventBus events = new InProcessEventBus();
-        InMemoryStore store = new InMemoryStore(clock, events);
+        InMemoryStore store = new InMemoryStore(clock, events, retention);
         return new Stores(store, store, store, new InMemoryUserStore(), events, events, StoreHealth.alwaysAvailable(),
                 () -> { });
     }

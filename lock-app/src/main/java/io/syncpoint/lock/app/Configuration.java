@@ -1,6 +1,7 @@
 package io.syncpoint.lock.app;
 
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.memory.HistoryRetention;
 import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param handoff       how long a request waits at the head of the queue before an idle holder hands over
  * @param offer         how long a lease that ended stays reserved for the first in line
  * @param idleRelease   how long an editor may stay idle before the page asks "Still editing?"
+ * @param memoryHistory how much lock history the in-memory store keeps (unused with a database)
  */
 public record Configuration(
         int port,
@@ -44,13 +46,17 @@ public record Configuration(
         Duration idle,
         Duration handoff,
         Duration offer,
-        Duration idleRelease) {
+        Duration idleRelease,
+        HistoryRetention memoryHistory) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
     /** Fair-access timings are whole seconds from 1 (tests shorten them) to a day. */
     private static final long MAX_FAIR_ACCESS_SECONDS = 86_400;
     private static final Pattern ORIGIN = Pattern.compile("^https?://[A-Za-z0-9.-]+(:\\d{1,5})?$");
+
+    /** Beyond this the write path got no faster on two cores, and before transactions took three round trips, slower. */
+    static final int MAX_DEFAULT_POOL_SIZE = 10;
 
     public record Database(String url, String user, String password, int poolSize) {
         @Override
@@ -75,7 +81,7 @@ public record Configuration(
         return "Configuration[port=" + port + ", database=" + database + ", jwtTtl=" + jwtTtl + ", leaseTtl=" + leaseTtl
                 + ", sweepInterval=" + sweepInterval + ", corsOrigins=" + corsOrigins + ", admin=" + admin
                 + ", demoData=" + demoData + ", idle=" + idle + ", handoff=" + handoff + ", offer=" + offer
-                + ", idleRelease=" + idleRelease + "]";
+                + ", idleRelease=" + idleRelease + ", memoryHistory=" + memoryHistory + "]";
     }
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -88,7 +94,8 @@ public record Configuration(
             String user = read.text("LOCK_DB_USER")
                     .orElseThrow(() -> new ConfigurationException("LOCK_DB_USER", "is required with LOCK_DB_URL"));
             return new Database(url, user, read.text("LOCK_DB_PASSWORD").orElse(""),
-                    (int) read.number("LOCK_DB_POOL_SIZE", 10, 1, 200));
+                    (int) read.number("LOCK_DB_POOL_SIZE", defaultPoolSize(Runtime.getRuntime().availableProcessors()),
+                            1, 200));
         });
         if (database.isEmpty()) {
             for (String variable : List.of("LOCK_DB_USER", "LOCK_DB_PASSWORD", "LOCK_DB_POOL_SIZE")) {
@@ -130,9 +137,30 @@ public record Configuration(
         Duration handoff = read.seconds("LOCK_HANDOFF_SECONDS", 30, MAX_FAIR_ACCESS_SECONDS);
         Duration offer = read.seconds("LOCK_OFFER_SECONDS", 30, MAX_FAIR_ACCESS_SECONDS);
         Duration idleRelease = read.seconds("LOCK_IDLE_RELEASE_SECONDS", 600, MAX_FAIR_ACCESS_SECONDS);
+        HistoryRetention memoryHistory = new HistoryRetention(
+                read.duration("LOCK_MEMORY_HISTORY_MAX_AGE", HistoryRetention.DEFAULT.maxAge(), Duration.ofMinutes(1),
+                        Duration.ofDays(3650)),
+                (int) read.number("LOCK_MEMORY_HISTORY_MAX_ENTRIES", HistoryRetention.DEFAULT.maxEntries(), 1, 10_000_000));
+        if (database.isPresent()) {
+            for (String variable : List.of("LOCK_MEMORY_HISTORY_MAX_AGE", "LOCK_MEMORY_HISTORY_MAX_ENTRIES")) {
+                if (read.text(variable).isPresent()) {
+                    throw new ConfigurationException(variable, "applies only to the in-memory store, but LOCK_DB_URL is set");
+                }
+            }
+        }
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
                 lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser, idle, handoff, offer,
-                idleRelease);
+                idleRelease, memoryHistory);
+    }
+
+    /**
+     * The pool size when {@code LOCK_DB_POOL_SIZE} is unset: four connections per core plus two, at
+     * most {@value #MAX_DEFAULT_POOL_SIZE}. A transaction holds its connection while its round trips
+     * travel, so a core needs a few to stay busy (on two cores 5 connections were 10-25 % slower than
+     * 10); past that they only queue inside PostgreSQL.
+     */
+    static int defaultPoolSize(int cores) {
+        return Math.min(4 * Math.max(1, cores) + 2, MAX_DEFAULT_POOL_SIZE);
     }
 
     private static void checkAdmin(Admin admin) {

@@ -3,6 +3,7 @@ package io.syncpoint.lock.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syncpoint.lock.core.memory.HistoryRetention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ class ConfigurationTest {
         assertThat(config.handoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.offer()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.idleRelease()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(config.memoryHistory()).isEqualTo(new HistoryRetention(Duration.ofDays(7), 50_000));
     }
 
     @Test
@@ -86,7 +88,23 @@ class ConfigurationTest {
         Configuration config = Configuration.fromEnvironment(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks",
                 "LOCK_DB_USER", "app", "LOCK_JWT_SECRET", SECRET));
         assertThat(config.demoData()).isFalse();
-        assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db/locks", "app", "", 10));
+        assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db/locks", "app", "",
+                Configuration.defaultPoolSize(Runtime.getRuntime().availableProcessors())));
+    }
+
+    @Test
+    void theDefaultPoolHasFourConnectionsPerCorePlusTwoAndAtMostTen() {
+        assertThat(Configuration.defaultPoolSize(1)).isEqualTo(6);
+        assertThat(Configuration.defaultPoolSize(2)).isEqualTo(10);
+        assertThat(Configuration.defaultPoolSize(8)).isEqualTo(10);
+        assertThat(Configuration.defaultPoolSize(64)).isEqualTo(10);
+    }
+
+    @Test
+    void theInMemoryHistoryRetentionIsReadByAgeAndCount() {
+        Configuration config = Configuration.fromEnvironment(Map.of("LOCK_MEMORY_HISTORY_MAX_AGE", "36h",
+                "LOCK_MEMORY_HISTORY_MAX_ENTRIES", "1000"));
+        assertThat(config.memoryHistory()).isEqualTo(new HistoryRetention(Duration.ofHours(36), 1000));
     }
 
     @Test
@@ -125,6 +143,12 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "0"), "LOCK_SIGNIN_LIMIT_PER_ACCOUNT_PER_MINUTE");
         assertRefused(Map.of("LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE", "x"), "LOCK_SIGNIN_LIMIT_PER_ADDRESS_PER_MINUTE");
         assertRefused(Map.of("LOCK_WS_MAX_CONNECTIONS_PER_USER", "0"), "LOCK_WS_MAX_CONNECTIONS_PER_USER");
+        assertRefused(Map.of("LOCK_MEMORY_HISTORY_MAX_AGE", "30s"), "LOCK_MEMORY_HISTORY_MAX_AGE");
+        assertRefused(Map.of("LOCK_MEMORY_HISTORY_MAX_AGE", "a week"), "LOCK_MEMORY_HISTORY_MAX_AGE");
+        assertRefused(Map.of("LOCK_MEMORY_HISTORY_MAX_ENTRIES", "0"), "LOCK_MEMORY_HISTORY_MAX_ENTRIES");
+        assertRefused(Map.of("LOCK_MEMORY_HISTORY_MAX_ENTRIES", "20000000"), "LOCK_MEMORY_HISTORY_MAX_ENTRIES");
+        assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_DB_USER", "app",
+                "LOCK_JWT_SECRET", SECRET, "LOCK_MEMORY_HISTORY_MAX_ENTRIES", "1000"), "LOCK_MEMORY_HISTORY_MAX_ENTRIES");
     }
 
     @Test

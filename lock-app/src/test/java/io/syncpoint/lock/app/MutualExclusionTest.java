@@ -11,6 +11,7 @@ import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.FencingToken;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Clock;
@@ -104,6 +105,11 @@ class MutualExclusionTest {
         @Override
         public Instant now() {
             return store.now();
+        }
+
+        @Override
+        public LeaseReading readLease(UUID appointmentId) {
+            return store.readLease(appointmentId);
         }
 
         @Override

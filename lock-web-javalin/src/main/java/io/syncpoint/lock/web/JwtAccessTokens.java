@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer tokens as HS256 JWTs with claims {@code sub}, {@code email}, {@code name}, {@code role},
@@ -22,16 +24,27 @@ import java.util.UUID;
  * re-signed tokens are refused; any change to a claim breaks the signature. Nodes' clocks may differ:
  * {@code iat} and {@code nbf} may lie up to {@link #CLOCK_SKEW_LEEWAY} in this node's future; expiry
  * gets no leeway.
+ *
+ * <p>Verified tokens are remembered until their expiry, so a client's every request costs a map
+ * look-up instead of decoding, a signature check and the claim checks. Only a token that passed
+ * every check is remembered, and a remembered token is still refused from its expiry on: the
+ * checks other than expiry cannot turn false as time goes on.
  */
 public final class JwtAccessTokens implements AccessTokens {
     public static final int MIN_SECRET_LENGTH = 32;
     public static final Duration CLOCK_SKEW_LEEWAY = Duration.ofSeconds(60);
     private static final String ISSUER = "syncpoint";
+    /** Tokens remembered at most; when full, the memory starts over (a token is then verified once more). */
+    static final int MAX_REMEMBERED = 10_000;
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
     private final Duration lifetime;
     private final Clock clock;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(Actor actor, Instant expiresAt) {
+    }
 
     public JwtAccessTokens(String secret, Duration lifetime, Clock clock) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_LENGTH) {
@@ -75,12 +88,29 @@ public final class JwtAccessTokens implements AccessTokens {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.expiresAt())) {
+                return Optional.of(known.actor());
+            }
+            verified.remove(token);
+            return Optional.empty();
+        }
         try {
             DecodedJWT jwt = verifier.verify(token);
-            return Optional.of(new Actor(UUID.fromString(jwt.getSubject()), jwt.getClaim("email").asString(),
-                    jwt.getClaim("name").asString(), Role.fromWireName("role", jwt.getClaim("role").asString())));
+            Actor actor = new Actor(UUID.fromString(jwt.getSubject()), jwt.getClaim("email").asString(),
+                    jwt.getClaim("name").asString(), Role.fromWireName("role", jwt.getClaim("role").asString()));
+            remember(token, new Verified(actor, jwt.getExpiresAtAsInstant()));
+            return Optional.of(actor);
         } catch (JWTVerificationException | IllegalArgumentException refused) {
             return Optional.empty();
         }
+    }
+
+    private void remember(String token, Verified verification) {
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(token, verification);
     }
 }

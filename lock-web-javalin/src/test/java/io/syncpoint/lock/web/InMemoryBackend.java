@@ -7,6 +7,7 @@ import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.memory.HistoryRetention;
 import io.syncpoint.lock.core.memory.InMemoryStore;
 import io.syncpoint.lock.core.memory.InMemoryUserStore;
 import io.syncpoint.lock.core.memory.InProcessEventBus;
@@ -39,7 +40,8 @@ final class InMemoryBackend implements TestBackend {
     final ManualClock clock = ManualClock.startingNow();
     private final AtomicBoolean down = new AtomicBoolean();
     private final InProcessEventBus bus = new InProcessEventBus();
-    private final InMemoryStore store = new InMemoryStore(clock, bus);
+    // The API contract moves its clock by days and expects every row until an admin cleans up.
+    private final InMemoryStore store = new InMemoryStore(clock, bus, new HistoryRetention(Duration.ofDays(3650), 1_000_000));
     private final Set<UUID> deletedAccounts = ConcurrentHashMap.newKeySet();
     private final JwtAccessTokens tokens = new JwtAccessTokens(JWT_SECRET, Duration.ofHours(24), clock);
     private final AtomicLong passwordChecks = new AtomicLong();

@@ -82,6 +82,29 @@ class JwtAccessTokensTest {
     }
 
     @Test
+    void aTokenAcceptedBeforeIsStillRefusedFromItsExpiryOn() {
+        String token = tokens.issue(alice);
+        assertThat(tokens.verify(token)).isPresent();
+        assertThat(tokens.verify(token)).isPresent();
+
+        clock.advance(Duration.ofMinutes(31));
+
+        assertThat(tokens.verify(token)).isEmpty();
+        assertThat(tokens.verify(token)).isEmpty();
+    }
+
+    @Test
+    void aTamperedCopyOfAnAcceptedTokenIsRefused() {
+        String token = tokens.issue(alice);
+        assertThat(tokens.verify(token)).isPresent();
+        String[] parts = token.split("\\.");
+        String otherSignature = parts[2].charAt(0) == 'A' ? "B" + parts[2].substring(1) : "A" + parts[2].substring(1);
+
+        assertThat(tokens.verify(parts[0] + "." + parts[1] + "." + otherSignature)).isEmpty();
+        assertThat(tokens.verify(token + " ")).isEmpty();
+    }
+
+    @Test
     void expiryGetsNoLeeway() {
         String token = tokens.issue(alice);
         clock.advance(Duration.ofMinutes(30));

@@ -13,12 +13,14 @@ import io.syncpoint.lock.core.domain.PageRequest;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.AppointmentStore;
 import io.syncpoint.lock.core.port.out.EventPublisher;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -52,12 +54,18 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     private final Map<UUID, EditQueue> queues = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> dueSteps = new ConcurrentHashMap<>();
     private final AtomicLong fencingSequence = new AtomicLong();
-    private final HistoryLog history = new HistoryLog();
+    private final HistoryLog history;
+
+    /** With the {@linkplain HistoryRetention#DEFAULT default history retention}. */
+    public InMemoryStore(Clock clock, EventPublisher events) {
+        this(clock, events, HistoryRetention.DEFAULT);
+    }
 
     /** @param events receives every committed event, in commit order per appointment */
-    public InMemoryStore(Clock clock, EventPublisher events) {
+    public InMemoryStore(Clock clock, EventPublisher events, HistoryRetention retention) {
         this.clock = clock;
         this.events = events;
+        this.history = new HistoryLog(retention);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -82,6 +90,13 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
     @Override
     public Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Override
+    public LeaseReading readLease(UUID appointmentId) {
+        Instant now = now();
+        Optional<AppointmentLock> lease = findLock(appointmentId);
+        return new LeaseReading(lease.isPresent() || appointments.containsKey(appointmentId), lease, now);
     }
 
     @Override
@@ -349,35 +364,64 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
                     dueSteps.put(appointmentId, dueStep);
                 }
             }
-            history.appendAll(appended);
+            history.appendAll(appended, now);
         }
     }
 
-    /** The audit history, indexed by appointment and by holder, oldest first in each index. */
+    /**
+     * The audit history, indexed by appointment and by holder, oldest first in each index. Every
+     * row is also queued in arrival order; the retention drops rows from that queue's head, which
+     * is the head of each index too.
+     */
     private static final class HistoryLog {
         private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
-        private final Map<UUID, List<LockHistoryEntry>> byAppointment = new HashMap<>();
-        private final Map<UUID, List<LockHistoryEntry>> byUser = new HashMap<>();
+        private final HistoryRetention retention;
+        private final ArrayDeque<LockHistoryEntry> arrivals = new ArrayDeque<>();
+        private final Map<UUID, Rows> byAppointment = new HashMap<>();
+        private final Map<UUID, Rows> byUser = new HashMap<>();
 
-        void appendAll(List<LockHistoryEntry> entries) {
+        HistoryLog(HistoryRetention retention) {
+            this.retention = retention;
+        }
+
+        void appendAll(List<LockHistoryEntry> entries, Instant now) {
             if (entries.isEmpty()) {
                 return;
             }
             guard.writeLock().lock();
             try {
                 for (LockHistoryEntry entry : entries) {
-                    byAppointment.computeIfAbsent(entry.appointmentId(), id -> new ArrayList<>()).add(entry);
-                    byUser.computeIfAbsent(entry.userId(), id -> new ArrayList<>()).add(entry);
+                    arrivals.addLast(entry);
+                    byAppointment.computeIfAbsent(entry.appointmentId(), id -> new Rows()).add(entry);
+                    byUser.computeIfAbsent(entry.userId(), id -> new Rows()).add(entry);
+                }
+                Instant cutoff = now.minus(retention.maxAge());
+                while (arrivals.size() > retention.maxEntries() || arrivals.peekFirst().at().isBefore(cutoff)) {
+                    LockHistoryEntry dropped = arrivals.removeFirst();
+                    dropOldest(byAppointment, dropped.appointmentId());
+                    dropOldest(byUser, dropped.userId());
+                    if (arrivals.isEmpty()) {
+                        break;
+                    }
                 }
             } finally {
                 guard.writeLock().unlock();
             }
         }
 
-        Page<LockHistoryEntry> page(Map<UUID, List<LockHistoryEntry>> index, UUID key, PageRequest page) {
+        int size() {
             guard.readLock().lock();
             try {
-                List<LockHistoryEntry> rows = index.getOrDefault(key, List.of());
+                return arrivals.size();
+            } finally {
+                guard.readLock().unlock();
+            }
+        }
+
+        Page<LockHistoryEntry> page(Map<UUID, Rows> index, UUID key, PageRequest page) {
+            guard.readLock().lock();
+            try {
+                Rows rows = index.getOrDefault(key, Rows.NONE);
                 List<LockHistoryEntry> newestFirst = new ArrayList<>(page.limit());
                 for (long i = rows.size() - 1 - page.offset(); i >= 0 && newestFirst.size() < page.limit(); i--) {
                     newestFirst.add(rows.get((int) i));
@@ -395,7 +439,9 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
                 HashSet<UUID> users = new HashSet<>();
                 long durationSum = 0;
                 long ended = 0;
-                for (LockHistoryEntry entry : byAppointment.getOrDefault(appointmentId, List.of())) {
+                Rows rows = byAppointment.getOrDefault(appointmentId, Rows.NONE);
+                for (int i = 0; i < rows.size(); i++) {
+                    LockHistoryEntry entry = rows.get(i);
                     totals.merge(entry.action(), 1L, Long::sum);
                     users.add(entry.userId());
                     if (entry.durationSeconds() != null) {
@@ -413,19 +459,67 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         long deleteOlderThan(Instant cutoff) {
             guard.writeLock().lock();
             try {
-                long deleted = 0;
-                for (List<LockHistoryEntry> rows : byAppointment.values()) {
-                    int before = rows.size();
-                    rows.removeIf(entry -> entry.at().isBefore(cutoff));
-                    deleted += before - rows.size();
-                }
-                byUser.values().forEach(rows -> rows.removeIf(entry -> entry.at().isBefore(cutoff)));
-                byAppointment.values().removeIf(List::isEmpty);
-                byUser.values().removeIf(List::isEmpty);
-                return deleted;
+                int before = arrivals.size();
+                arrivals.removeIf(entry -> entry.at().isBefore(cutoff));
+                byAppointment.values().forEach(rows -> rows.removeOlderThan(cutoff));
+                byUser.values().forEach(rows -> rows.removeOlderThan(cutoff));
+                byAppointment.values().removeIf(Rows::isEmpty);
+                byUser.values().removeIf(Rows::isEmpty);
+                return before - arrivals.size();
             } finally {
                 guard.writeLock().unlock();
             }
         }
+
+        private static void dropOldest(Map<UUID, Rows> index, UUID key) {
+            Rows rows = index.get(key);
+            rows.dropOldest();
+            if (rows.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+
+    /** One index's rows, oldest first; dropping the oldest is amortized O(1), so retention costs nothing per row. */
+    private static final class Rows {
+        static final Rows NONE = new Rows();
+
+        private final ArrayList<LockHistoryEntry> entries = new ArrayList<>();
+        private int head;
+
+        void add(LockHistoryEntry entry) {
+            entries.add(entry);
+        }
+
+        int size() {
+            return entries.size() - head;
+        }
+
+        boolean isEmpty() {
+            return size() == 0;
+        }
+
+        LockHistoryEntry get(int index) {
+            return entries.get(head + index);
+        }
+
+        void dropOldest() {
+            entries.set(head++, null);
+            if (head > 64 && head * 2 > entries.size()) {
+                entries.subList(0, head).clear();
+                head = 0;
+            }
+        }
+
+        void removeOlderThan(Instant cutoff) {
+            entries.subList(0, head).clear();
+            head = 0;
+            entries.removeIf(entry -> entry.at().isBefore(cutoff));
+        }
+    }
+
+    /** How many history rows the store holds, for tests of the retention. */
+    int historySize() {
+        return history.size();
     }
 }

@@ -27,6 +27,7 @@ import io.syncpoint.lock.core.port.in.SweepExpiredLeases;
 import io.syncpoint.lock.core.port.in.TakeOverLock;
 import io.syncpoint.lock.core.port.out.AppointmentStore;
 import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.port.out.LockStore;
 import java.time.Duration;
@@ -156,11 +157,12 @@ public final class LockService implements AcquireLock, ReleaseLock, ForceRelease
 
     @Override
     public Outcome<LockStatus> status(Actor actor, UUID appointmentId) {
-        if (appointments.findAppointment(appointmentId).isEmpty()) {
+        LeaseReading reading = locks.readLease(appointmentId);
+        if (!reading.appointmentExists()) {
             return Outcome.rejected(new Rejection.NotFound("appointment"));
         }
-        Instant now = locks.now();
-        Optional<AppointmentLock> live = locks.findLock(appointmentId).filter(lock -> lock.isLiveAt(now));
+        Instant now = reading.now();
+        Optional<AppointmentLock> live = reading.lease().filter(lock -> lock.isLiveAt(now));
         return Outcome.ok(new LockStatus(LockState.of(live.orElse(null), actor.userId()), live, now));
     }
 

@@ -35,6 +35,7 @@ import io.syncpoint.lock.core.port.in.TakeOverLock;
 import io.syncpoint.lock.core.port.in.UpdateAppointment;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
 import java.time.Clock;
@@ -632,6 +633,28 @@ public abstract class LockStoreContract {
 
     @Nested
     class Reading {
+        @Test
+        void aLeaseReadingTellsWhetherTheAppointmentExistsItsLeaseRowAndTheStoresTime() {
+            Appointment meeting = newAppointment("Planning");
+            UUID nowhere = UUID.randomUUID();
+
+            LeaseReading unknown = store.locks().readLease(nowhere);
+            LeaseReading free = store.locks().readLease(meeting.id());
+            AppointmentLock lock = acquired(alice, meeting.id()).lock();
+            LeaseReading held = store.locks().readLease(meeting.id());
+            store.advanceClock(TTL.plusSeconds(1));
+            LeaseReading lapsed = store.locks().readLease(meeting.id());
+
+            assertThat(unknown.appointmentExists()).isFalse();
+            assertThat(unknown.lease()).isEmpty();
+            assertThat(free.appointmentExists()).isTrue();
+            assertThat(free.lease()).isEmpty();
+            assertThat(held.lease()).contains(lock);
+            assertThat(held.now()).isBetween(lock.createdAt(), lock.expiresAt());
+            assertThat(lapsed.lease()).contains(lock);
+            assertThat(lapsed.now()).isAfter(lock.expiresAt());
+        }
+
         @Test
         void historyComesNewestFirstInPages() {
             Appointment meeting = newAppointment("Planning");

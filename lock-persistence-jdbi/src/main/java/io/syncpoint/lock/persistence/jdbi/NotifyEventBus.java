@@ -82,18 +82,15 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
     }
 
     /**
-     * Sends already encoded events on {@code handle}'s connection in one statement, in list order;
+     * Queues already encoded events on {@code batch} as one statement that sends them in list order;
      * inside a transaction they are delivered only on commit.
      */
-    static void notifyInOrder(Handle handle, List<String> payloads) {
+    static void notifyInOrder(StatementBatch batch, List<String> payloads) {
         if (payloads.isEmpty()) {
             return;
         }
-        handle.createQuery("SELECT pg_notify(:channel, payload) FROM unnest(:payloads) AS payload")
-                .bind("channel", CHANNEL)
-                .bindArray("payloads", String.class, payloads)
-                .map((rs, ctx) -> Boolean.TRUE)
-                .list();
+        batch.add("SELECT pg_notify(?, payload) FROM unnest(CAST(? AS text[])) AS payload", CHANNEL,
+                payloads.toArray(String[]::new));
     }
 
     @Override

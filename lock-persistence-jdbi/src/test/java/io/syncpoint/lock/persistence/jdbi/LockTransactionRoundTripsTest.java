@@ -5,13 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
+import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.port.in.AcquireLock;
+import io.syncpoint.lock.core.port.in.AnswerEditRequest;
+import io.syncpoint.lock.core.port.in.AskToEdit;
 import io.syncpoint.lock.core.port.in.ReleaseLock;
 import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,27 +29,33 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.StatementContext;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The statements one lock transaction sends: every statement is a round trip to the database while
- * the appointment's row is locked, so the hot paths (acquire, renew, release) are counted here.
- * Fair access reads its queue in the statement that reads the clock and the lease, and an unchanged
- * due step writes nothing.
+ * The round trips one lock transaction makes, each while the appointment's row is locked, counted
+ * on the store's connections: every execute is one round trip (the driver sends a statement string,
+ * however many statements it holds, and waits once for all their answers; it sends {@code BEGIN}
+ * along with the first), and so is every {@code COMMIT}. Each round trip is listed with the
+ * statements it carried.
  */
 class LockTransactionRoundTripsTest {
+    private static final String COMMIT = "COMMIT";
+
     private static TestDatabase database;
     private static PostgresBackend node;
 
-    private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> roundTrips = Collections.synchronizedList(new ArrayList<>());
     private LockService locks;
+    private EditRequestService editRequests;
     private Actor alice;
+    private Actor bob;
     private UUID meeting;
 
     @BeforeAll
@@ -58,60 +74,156 @@ class LockTransactionRoundTripsTest {
     @BeforeEach
     void setUp() {
         database.reset();
-        locks = new LockService(node.locks(), node.history(), node.appointments(), new LeasePolicy(Duration.ofMinutes(5)),
-                IdGenerator.random());
-        UserAccount account = new UserAccount(UUID.randomUUID(), "alice@example.com", "Alice", Role.USER, "hash",
-                Instant.now());
-        node.users().insertUser(account);
-        alice = account.asActor();
+        PGSimpleDataSource postgres = new PGSimpleDataSource();
+        postgres.setURL(database.settings().jdbcUrl());
+        postgres.setUser(database.settings().user());
+        postgres.setPassword(database.settings().password());
+        Database counted = new Database(Jdbi.create(watched(DataSource.class, postgres, null))
+                .installPlugin(new PostgresPlugin()), () -> Duration.ZERO);
+        JdbiLockStore store = new JdbiLockStore(counted);
+        LeasePolicy leasePolicy = new LeasePolicy(Duration.ofMinutes(5));
+        locks = new LockService(store, node.history(), node.appointments(), leasePolicy, IdGenerator.random());
+        editRequests = new EditRequestService(store, leasePolicy, FairAccessPolicy.defaults(), IdGenerator.random());
+        alice = user("alice@example.com", "Alice");
+        bob = user("bob@example.com", "Bob");
         meeting = UUID.randomUUID();
         Instant start = Instant.parse("2026-05-04T09:00:00Z");
         node.appointments().insertAppointment(new Appointment(meeting, new AppointmentDetails("Planning", null, start,
                 start.plusSeconds(3600), null, List.of(), null), 1, alice.userId(), start, start));
-        node.database().jdbi().setSqlLogger(new SqlLogger() {
-            @Override
-            public void logAfterExecution(StatementContext context) {
-                statements.add(context.getRenderedSql());
-            }
-        });
-    }
-
-    @AfterEach
-    void stopCounting() {
-        node.database().jdbi().setSqlLogger(SqlLogger.NOP_SQL_LOGGER);
     }
 
     @Test
-    void acquiringAFreeAppointmentTakesSixStatements() {
+    void acquiringAFreeAppointmentTakesThreeRoundTrips() {
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock; clock, lease, queue and due step; token; lease; history row; events.
-        assertThat(sent).as(String.join("\n", sent)).hasSize(6);
+        // Row lock + clock, lease, queue, due step and token; lease + history row + events; COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3, 1);
     }
 
     @Test
-    void renewingALeaseTakesFourStatements() {
+    void renewingALeaseTakesThreeRoundTrips() {
         locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
 
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock; clock, lease, queue and due step; lease; events.
-        assertThat(sent).as(String.join("\n", sent)).hasSize(4);
+        // Row lock + state; lease + events; COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 2, 1);
     }
 
     @Test
-    void releasingALeaseNobodyWaitsForTakesFiveStatements() {
+    void releasingALeaseNobodyWaitsForTakesThreeRoundTrips() {
         locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
 
         List<String> sent = counted(() -> locks.release(new ReleaseLock.Command(alice, meeting, null)).orElseThrow());
 
-        // Row lock; clock, lease, queue and due step; lease; history row; events.
-        assertThat(sent).as(String.join("\n", sent)).hasSize(5);
+        // Row lock + state; lease + history row + events; COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3, 1);
+    }
+
+    @Test
+    void aRefusedAcquireWritesNothing() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+
+        List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(bob, meeting)).rejectionOrThrow());
+
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1);
+    }
+
+    @Test
+    void readingTheLockStatusTakesOneStatement() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+
+        List<String> sent = counted(() -> locks.status(bob, meeting).orElseThrow());
+
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(1);
+    }
+
+    @Test
+    void askingToEditAHeldAppointmentTakesThreeRoundTrips() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+
+        List<String> sent = counted(() -> editRequests.ask(new AskToEdit.Command(bob, meeting, "Room change"))
+                .orElseThrow());
+
+        // Row lock + state; request + due step + events; COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3, 1);
+    }
+
+    @Test
+    void renewingWithAnUnchangedDueStepWritesNoDueStep() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+        editRequests.ask(new AskToEdit.Command(bob, meeting, null)).orElseThrow();
+
+        // A passive renewal keeps the holder's last activity, so the idle handoff stays where it was.
+        List<String> sent = counted(() -> locks.acquire(new AcquireLock.Command(alice, meeting, null, null, false))
+                .orElseThrow());
+
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 2, 1);
+        assertThat(sent.subList(1, sent.size())).noneMatch(sql -> sql.contains("appointment_due_steps"));
+    }
+
+    @Test
+    void handingOverTakesAFourthRoundTripForTheFencingToken() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+        UUID request = editRequests.ask(new AskToEdit.Command(bob, meeting, null)).orElseThrow().request().id();
+
+        List<String> sent = counted(() -> editRequests.accept(new AnswerEditRequest.Command(alice, meeting, request))
+                .orElseThrow());
+
+        // Row lock + state (a live lease: no token taken ahead); the token; the old lease and its
+        // history row, the new lease and its history row, the request, the due step, the events; COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 7, 1);
+    }
+
+    private Actor user(String email, String name) {
+        UserAccount account = new UserAccount(UUID.randomUUID(), email, name, Role.USER, "hash", Instant.now());
+        node.users().insertUser(account);
+        return account.asActor();
     }
 
     private List<String> counted(Supplier<?> work) {
-        statements.clear();
+        roundTrips.clear();
         work.get();
-        return List.copyOf(statements);
+        return List.copyOf(roundTrips);
+    }
+
+    /** The statements of each round trip: a statement string holds them separated by {@code ;}. */
+    private static List<Integer> statementsPerRoundTrip(List<String> sent) {
+        return sent.stream().map(sql -> sql.split(";\n").length).toList();
+    }
+
+    private static String described(List<String> sent) {
+        return String.join("\n---\n", sent);
+    }
+
+    /**
+     * {@code target} behind a proxy that records every execute (with its SQL) and every commit or
+     * rollback, and hands out its connections and statements behind proxies of the same kind.
+     */
+    private <T> T watched(Class<T> type, T target, String sql) {
+        return type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.startsWith("execute")) {
+                        roundTrips.add(args != null && args.length > 0 && args[0] instanceof String text ? text : sql);
+                    } else if (name.equals("commit") || name.equals("rollback")) {
+                        roundTrips.add(name.equals("commit") ? COMMIT : "ROLLBACK");
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    String text = args != null && args.length > 0 && args[0] instanceof String first ? first : null;
+                    return switch (name) {
+                        case "getConnection" -> result instanceof Connection connection && type == DataSource.class
+                                ? watched(Connection.class, connection, null) : result;
+                        case "prepareCall" -> watched(CallableStatement.class, (CallableStatement) result, text);
+                        case "prepareStatement" -> watched(PreparedStatement.class, (PreparedStatement) result, text);
+                        case "createStatement" -> watched(Statement.class, (Statement) result, null);
+                        default -> result;
+                    };
+                }));
     }
 }

@@ -29,6 +29,9 @@ public interface LockStore {
     /** The current time by the store's clock. */
     Instant now();
 
+    /** Whether the appointment exists, its lease row and the store's time, read together (lock-status). */
+    LeaseReading readLease(UUID appointmentId);
+
     /** The lease row of an appointment, live or not yet swept. */
     Optional<AppointmentLock> findLock(UUID appointmentId);
 
