@@ -110,6 +110,36 @@ public final class BenchmarkRun {
         }
     }
 
+    /**
+     * The start the README recommends: one run writes a class-data archive as it stops, the next starts
+     * with it. Both run before the measured server, so on PostgreSQL every start row finds the schema migrated.
+     */
+    private Void startWithArchive(String store, Map<String, String> env) throws Exception {
+        String slug = store.toLowerCase(Locale.ROOT);
+        Path archive = out.resolve("lock-app-" + slug + ".jsa");
+        Files.deleteIfExists(archive);
+        List<String> writing = new ArrayList<>(serverJvmArgs);
+        writing.add("-XX:ArchiveClassesAtExit=" + archive);
+        try (ServerProcess ignored = ServerProcess.jar("server-" + slug + "-writing-archive", jar, writing, env, out)) {
+            Thread.sleep(1_000);
+        }
+        if (!Files.exists(archive)) {
+            throw new IllegalStateException("the server wrote no class-data archive at " + archive);
+        }
+        List<String> using = new ArrayList<>(serverJvmArgs);
+        using.add("-XX:SharedArchiveFile=" + archive);
+        try (ServerProcess server = ServerProcess.jar("server-" + slug + "-with-archive", jar, using, env, out)) {
+            Thread.sleep(2_000);
+            long idleRss = server.rssBytes();
+            table.add(new Table.Row("start with the class-data archive (README); idle RSS", store,
+                    String.format(Locale.ROOT, "%.2f s", server.startSeconds()), "–", "–", "–", "–",
+                    Table.megabytes(idleRss), Table.megabytes(server.heapUsedBytes()), "–",
+                    Table.verdicts(Table.atMost("start", server.startSeconds(), 2, "s"),
+                            Table.atMost("idle RSS", idleRss / 1048576.0, 200, "MB"))));
+        }
+        return null;
+    }
+
     private LoadRun.Result bareJavalin() throws Exception {
         try (ServerProcess server = ServerProcess.mainClass("bare-javalin", BareJavalinServer.class, serverJvmArgs, out)) {
             LoadRun.Result result = LoadRun.run(CONNECTIONS, List.of(server.port()), HttpWorkloads.bareRoute(), warmUp,
@@ -123,6 +153,7 @@ public final class BenchmarkRun {
     private Void server(String store, Map<String, String> storeEnv, LoadRun.Result bare) throws Exception {
         Map<String, String> env = new HashMap<>(serverEnv());
         env.putAll(storeEnv);
+        section("start with a class-data archive (" + store + ")", () -> startWithArchive(store, env));
         try (ServerProcess server = ServerProcess.jar("server-" + store.toLowerCase(Locale.ROOT), jar, serverJvmArgs,
                 env, out)) {
             Thread.sleep(2_000);

@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * first healthy answer, measured from {@code /proc}, stopped with SIGTERM.
  */
 final class ServerProcess implements AutoCloseable {
-    /** The heap line of {@code GC.heap_info}, e.g. "garbage-first heap   total 262144K, used 23456K". */
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /**
+     * A space of {@code GC.heap_info}: one line for G1 ("garbage-first heap   total 262144K, used 23456K"),
+     * one per generation for the serial and parallel collectors ("def new generation   total 4928K, used 2043K").
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private final String name;
     private final Process process;
@@ -121,7 +124,11 @@ final class ServerProcess implements AutoCloseable {
             String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             jcmd.waitFor(30, TimeUnit.SECONDS);
             Matcher used = HEAP_USED.matcher(output);
-            return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+            long kilobytes = -1;
+            while (used.find()) {
+                kilobytes = Math.max(kilobytes, 0) + Long.parseLong(used.group(1));
+            }
+            return kilobytes < 0 ? -1 : kilobytes * 1024;
         } catch (IOException | RuntimeException e) {
             return -1;
         } catch (InterruptedException e) {

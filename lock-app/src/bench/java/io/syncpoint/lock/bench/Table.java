@@ -64,6 +64,9 @@ final class Table {
 
     /** A figure that must stay under {@code limit}: e.g. "missed p99 47 ms > 15 ms (3.13×)". */
     static String atMost(String what, double value, double limit, String unit) {
+        if (value < 0) {
+            return what + " not measured";
+        }
         boolean met = value <= limit;
         return String.format(Locale.ROOT, "%s %s %.2f %s %s %.0f %s (%.2f×)", met ? "met" : "missed", what, value, unit,
                 met ? "≤" : ">", limit, unit, value / limit);
