@@ -30,10 +30,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -68,24 +66,6 @@ public abstract class FairAccessRaces {
         return setup.appointments().create(new CreateAppointment.Command(setup.holder(), details)).id();
     }
 
-    /** Starts every task at once and returns their results in order. */
-    private static <T> List<T> allAtOnce(ExecutorService pool, List<Callable<T>> tasks) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (Callable<T> task : tasks) {
-            running.add(pool.submit(() -> {
-                start.await();
-                return task.call();
-            }));
-        }
-        start.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : running) {
-            results.add(future.get());
-        }
-        return results;
-    }
-
     @Test
     void usersAskingAtOnceGetDistinctGapFreePlacesUpToTheLimit() throws Exception {
         Setup setup = setup();
@@ -97,7 +77,7 @@ public abstract class FairAccessRaces {
                 UUID appointmentId = newAppointment(setup);
                 setup.locks().acquire(AcquireLock.Command.of(setup.holder(), appointmentId)).orElseThrow();
 
-                List<Outcome<AskToEdit.Answer>> outcomes = allAtOnce(pool, askers.stream()
+                List<Outcome<AskToEdit.Answer>> outcomes = AllAtOnce.run(pool, askers.stream()
                         .<Callable<Outcome<AskToEdit.Answer>>>map(asker ->
                                 () -> setup.requests().ask(new AskToEdit.Command(asker, appointmentId, null)))
                         .toList());
@@ -151,7 +131,7 @@ public abstract class FairAccessRaces {
                     setup.store().advanceClock(idleAndHandoff);
                 }
 
-                List<Outcome<?>> outcomes = allAtOnce(pool, List.<Callable<Outcome<?>>>of(
+                List<Outcome<?>> outcomes = AllAtOnce.run(pool, List.<Callable<Outcome<?>>>of(
                         () -> setup.requests().accept(new AnswerEditRequest.Command(holder, appointmentId, request.id())),
                         () -> {
                             setup.requests().runDueSteps();

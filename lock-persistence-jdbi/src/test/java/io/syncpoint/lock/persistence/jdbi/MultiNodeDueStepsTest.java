@@ -1,5 +1,6 @@
 package io.syncpoint.lock.persistence.jdbi;
 
+import io.syncpoint.lock.core.contract.AllAtOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncpoint.lock.core.domain.Actor;
@@ -32,9 +33,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -146,7 +144,7 @@ class MultiNodeDueStepsTest {
         BlockingQueue<DomainEvent> onA = listenOn(nodeA);
 
         // t0 + 330 s: every step is due; four pollers on two nodes race for them.
-        List<Integer> steps = concurrently(List.of(a.requests()::runDueSteps, b.requests()::runDueSteps,
+        List<Integer> steps = AllAtOnce.run(List.of(a.requests()::runDueSteps, b.requests()::runDueSteps,
                 a.requests()::runDueSteps, b.requests()::runDueSteps));
 
         assertThat(a.requests().runDueSteps() + b.requests().runDueSteps()).as("nothing is left due").isZero();
@@ -389,27 +387,5 @@ class MultiNodeDueStepsTest {
         AppointmentDetails details = new AppointmentDetails(title, null, start, start.plus(Duration.ofHours(1)), null,
                 List.of(), null);
         return node.appointments().create(new CreateAppointment.Command(alice, details)).id();
-    }
-
-    private static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> running = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : running) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

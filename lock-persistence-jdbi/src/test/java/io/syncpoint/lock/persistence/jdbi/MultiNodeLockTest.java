@@ -1,5 +1,6 @@
 package io.syncpoint.lock.persistence.jdbi;
 
+import io.syncpoint.lock.core.contract.AllAtOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,11 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -156,7 +152,7 @@ class MultiNodeLockTest {
         }
         database.advanceClock(TTL.plusSeconds(1));
 
-        List<Integer> swept = concurrently(List.of(locksA::sweepExpired, locksB::sweepExpired));
+        List<Integer> swept = AllAtOnce.run(List.of(locksA::sweepExpired, locksB::sweepExpired));
 
         assertThat(swept.get(0) + swept.get(1)).isEqualTo(leases);
         long expiredRows = 0;
@@ -248,28 +244,6 @@ class MultiNodeLockTest {
         AppointmentDetails details = new AppointmentDetails(title, null, start, start.plus(Duration.ofHours(1)), null,
                 List.of(), null);
         return appointments.create(new CreateAppointment.Command(alice, details)).id();
-    }
-
-    private static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> running = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : running) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static <E extends DomainEvent> E next(BlockingQueue<DomainEvent> queue, Class<E> type, UUID appointmentId) {
