@@ -119,12 +119,7 @@ class FairAccessBrowserTest {
         Browser admin = ui.admin();
         String id = ui.openNewAppointment("Offsite logistics", alice, bob, admin);
         alice.edit();
-        bob.waitUntil("Bob may ask", d -> bob.clickable("ask-to-edit"));
-        bob.click("ask-to-edit");
-        bob.waitUntil("Bob waits first in line", d -> bob.text("request-text").contains("(1st in line)"));
-        // Bob steps away from the page: the offer waits for him instead of being taken at once.
-        bob.navigate("#/");
-        bob.waitUntil("Bob sees the list", d -> bob.visible("list-view"));
+        asksFirstInLineAndLeavesThePage(bob);
 
         alice.click("cancel-edit");
         admin.waitUntil("the admin sees the lock offered to Bob", d -> "reserved".equals(admin.lockState())
@@ -158,11 +153,7 @@ class FairAccessBrowserTest {
         Browser admin = ui.admin();
         String id = ui.openNewAppointment("Budget freeze", alice, bob, admin);
         alice.edit();
-        bob.waitUntil("Bob may ask", d -> bob.clickable("ask-to-edit"));
-        bob.click("ask-to-edit");
-        bob.waitUntil("Bob waits first in line", d -> bob.text("request-text").contains("(1st in line)"));
-        bob.navigate("#/");
-        bob.waitUntil("Bob sees the list", d -> bob.visible("list-view"));
+        asksFirstInLineAndLeavesThePage(bob);
         alice.click("cancel-edit");
 
         admin.waitUntil("the admin sees the lock kept for Bob", d -> "reserved".equals(admin.lockState())
@@ -214,5 +205,14 @@ class FairAccessBrowserTest {
 
     private static String user(Browser browser) {
         return (String) browser.js("return JSON.parse(localStorage.getItem('syncpoint.user')).id;");
+    }
+
+    /** Asks to edit, then leaves the appointment's page: an offer then waits for this user instead of being taken at once. */
+    private static void asksFirstInLineAndLeavesThePage(Browser bob) {
+        bob.waitUntil("Bob may ask", d -> bob.clickable("ask-to-edit"));
+        bob.click("ask-to-edit");
+        bob.waitUntil("Bob waits first in line", d -> bob.text("request-text").contains("(1st in line)"));
+        bob.navigate("#/");
+        bob.waitUntil("Bob sees the list", d -> bob.visible("list-view"));
     }
 }
