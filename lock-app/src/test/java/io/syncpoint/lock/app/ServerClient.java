@@ -1,5 +1,7 @@
 package io.syncpoint.lock.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -65,6 +67,28 @@ final class ServerClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A signed-in account as a client sees it: its id and its token. */
+    record Member(String id, String token) {
+        static Member of(Answer signedIn) {
+            return new Member(signedIn.json().at("/user/id").asText(), signedIn.json().get("token").asText());
+        }
+    }
+
+    /** Signs in, which must succeed. */
+    Member member(String email, String password) {
+        Answer answer = post("/auth/signin", null, Map.of("email", email, "password", password));
+        assertThat(answer.status()).as("sign-in of %s", email).isEqualTo(200);
+        return Member.of(answer);
+    }
+
+    /** Creates a one-hour appointment, which must succeed, and returns its id. */
+    String createAppointment(String token, String title) {
+        Answer created = post("/appointments", token, Map.of("title", title,
+                "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z"));
+        assertThat(created.status()).isEqualTo(201);
+        return created.json().get("id").asText();
     }
 
     String signIn(String email, String password) {

@@ -32,14 +32,11 @@ class TwoNodeFairAccessTest {
     private static Application nodeB;
     private static ServerClient httpA;
     private static ServerClient httpB;
-    private static Member alice;
-    private static Member bob;
-    private static Member carol;
+    private static ServerClient.Member alice;
+    private static ServerClient.Member bob;
+    private static ServerClient.Member carol;
 
     private final List<WsTestClient> viewers = new ArrayList<>();
-
-    private record Member(String id, String token) {
-    }
 
     @BeforeAll
     static void startTwoNodes() {
@@ -50,12 +47,12 @@ class TwoNodeFairAccessTest {
         nodeB = cluster.start(shortTimings);
         httpA = new ServerClient(nodeA.port());
         httpB = new ServerClient(nodeB.port());
-        alice = signIn(httpA, DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
-        bob = signIn(httpB, DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
+        alice = httpA.member(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+        bob = httpB.member(DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
         ServerClient.Answer signedUp = httpB.post("/auth/signup", null, Map.of("email", "carol@syncpoint.test",
                 "name", "Carol", "password", "carol-password"));
         assertThat(signedUp.status()).isEqualTo(201);
-        carol = new Member(signedUp.json().at("/user/id").asText(), signedUp.json().get("token").asText());
+        carol = ServerClient.Member.of(signedUp);
     }
 
     @AfterEach
@@ -73,7 +70,7 @@ class TwoNodeFairAccessTest {
     @Test
     void anIdleHoldersLeaseIsHandedOverOnceAndViewersOnTheOtherNodeHearOfIt() {
         for (int round = 1; round <= 5; round++) {
-            String id = createAppointment("Idle handoff " + round);
+            String id = httpA.createAppointment(alice.token(), "Idle handoff " + round);
             WsTestClient bobOnB = connect(nodeB, bob);
             bobOnB.subscribeAndAwaitSnapshot(UUID.fromString(id));
             JsonNode lock = httpA.post(path(id, "acquire-lock"), alice.token(), Map.of()).json().get("lock");
@@ -99,7 +96,7 @@ class TwoNodeFairAccessTest {
 
     @Test
     void aLapsedOfferPassesToTheNextInLineOnce() {
-        String id = createAppointment("Offer passed on");
+        String id = httpA.createAppointment(alice.token(), "Offer passed on");
         WsTestClient carolOnA = connect(nodeA, carol);
         carolOnA.subscribeAndAwaitSnapshot(UUID.fromString(id));
         httpA.post(path(id, "acquire-lock"), alice.token(), Map.of());
@@ -132,24 +129,11 @@ class TwoNodeFairAccessTest {
         return a.isAfter(b) ? a : b;
     }
 
-    private static Member signIn(ServerClient http, String email, String password) {
-        ServerClient.Answer answer = http.post("/auth/signin", null, Map.of("email", email, "password", password));
-        assertThat(answer.status()).as("sign-in of %s", email).isEqualTo(200);
-        return new Member(answer.json().at("/user/id").asText(), answer.json().get("token").asText());
-    }
-
-    private static String createAppointment(String title) {
-        ServerClient.Answer created = httpA.post("/appointments", alice.token(), Map.of("title", title,
-                "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z"));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
-
     private static String path(String appointmentId, String action) {
         return "/appointments/" + appointmentId + "/" + action;
     }
 
-    private WsTestClient connect(Application node, Member member) {
+    private WsTestClient connect(Application node, ServerClient.Member member) {
         WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + node.port() + "/api/v1/ws?token="
                 + member.token()));
         viewers.add(viewer);

@@ -25,14 +25,11 @@ class TwoNodeRealTimeTest {
     private static Application nodeB;
     private static ServerClient httpA;
     private static ServerClient httpB;
-    private static Member alice;
-    private static Member bob;
-    private static Member admin;
+    private static ServerClient.Member alice;
+    private static ServerClient.Member bob;
+    private static ServerClient.Member admin;
 
     private final List<WsTestClient> viewers = new ArrayList<>();
-
-    private record Member(String id, String token) {
-    }
 
     @BeforeAll
     static void startTwoNodes() {
@@ -43,9 +40,9 @@ class TwoNodeRealTimeTest {
         nodeB = cluster.start(Map.of("LOCK_DEMO_DATA", "false"));
         httpA = new ServerClient(nodeA.port());
         httpB = new ServerClient(nodeB.port());
-        alice = signIn(httpA, DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
-        bob = signIn(httpB, DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
-        admin = signIn(httpA, DemoData.ADMIN_EMAIL, DemoData.ADMIN_PASSWORD);
+        alice = httpA.member(DemoData.ALICE_EMAIL, DemoData.ALICE_PASSWORD);
+        bob = httpB.member(DemoData.BOB_EMAIL, DemoData.BOB_PASSWORD);
+        admin = httpA.member(DemoData.ADMIN_EMAIL, DemoData.ADMIN_PASSWORD);
     }
 
     @AfterEach
@@ -62,8 +59,8 @@ class TwoNodeRealTimeTest {
 
     @Test
     void lockEventsCausedOnNodeAReachWsTestClientsOnNodeBOfThatAppointmentOnly() {
-        String watched = createAppointment("Watched across nodes");
-        String other = createAppointment("Someone else's meeting");
+        String watched = httpA.createAppointment(alice.token(), "Watched across nodes");
+        String other = httpA.createAppointment(alice.token(), "Someone else's meeting");
         WsTestClient onB = connect(nodeB, bob);
         WsTestClient otherOnB = connect(nodeB, bob);
         assertThat(onB.subscribeAndAwaitSnapshot(UUID.fromString(watched)).get("lock").isNull()).isTrue();
@@ -95,8 +92,8 @@ class TwoNodeRealTimeTest {
 
     @Test
     void aCursorMovedOnNodeAReachesWsTestClientsOnNodeBOfThatAppointmentOnly() {
-        String watched = createAppointment("Cursors across nodes");
-        String other = createAppointment("Quiet appointment");
+        String watched = httpA.createAppointment(alice.token(), "Cursors across nodes");
+        String other = httpA.createAppointment(alice.token(), "Quiet appointment");
         WsTestClient aliceOnA = connect(nodeA, alice);
         WsTestClient bobOnB = connect(nodeB, bob);
         WsTestClient otherOnB = connect(nodeB, admin);
@@ -117,24 +114,11 @@ class TwoNodeRealTimeTest {
         otherOnB.expectNothingBeforePong();
     }
 
-    private static Member signIn(ServerClient http, String email, String password) {
-        ServerClient.Answer answer = http.post("/auth/signin", null, Map.of("email", email, "password", password));
-        assertThat(answer.status()).as("sign-in of %s", email).isEqualTo(200);
-        return new Member(answer.json().at("/user/id").asText(), answer.json().get("token").asText());
-    }
-
-    private static String createAppointment(String title) {
-        ServerClient.Answer created = httpA.post("/appointments", alice.token(), Map.of("title", title,
-                "startsAt", "2030-01-01T09:00:00Z", "endsAt", "2030-01-01T10:00:00Z"));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
-
-    private static ServerClient.Answer acquire(Member member, String appointmentId) {
+    private static ServerClient.Answer acquire(ServerClient.Member member, String appointmentId) {
         return httpA.post("/appointments/" + appointmentId + "/acquire-lock", member.token(), Map.of());
     }
 
-    private WsTestClient connect(Application node, Member member) {
+    private WsTestClient connect(Application node, ServerClient.Member member) {
         WsTestClient viewer = WsTestClient.connect(URI.create("ws://localhost:" + node.port() + "/api/v1/ws?token=" + member.token()));
         viewers.add(viewer);
         return viewer;
