@@ -39,12 +39,16 @@ public final class BenchmarkRun {
     private final int events = quick ? 50 : 250;
     private final Path jar = Path.of(System.getProperty("bench.jar", "lock-app/target/lock-app.jar"));
     private final Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-    private final List<String> serverJvmArgs = Arrays.stream(System.getProperty("bench.serverJvmArgs", "").trim()
-            .split("\\s+")).filter(arg -> !arg.isEmpty()).toList();
+    private final List<String> serverJvmArgs = jvmArgs("bench.serverJvmArgs");
+    private final List<String> jmhJvmArgs = jvmArgs("bench.jmhJvmArgs");
     private final Table table = new Table();
     private Optional<PostgresSettings> postgres = Optional.empty();
 
     private BenchmarkRun() {
+    }
+
+    private static List<String> jvmArgs(String property) {
+        return Arrays.stream(System.getProperty(property, "").trim().split("\\s+")).filter(arg -> !arg.isEmpty()).toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -287,6 +291,7 @@ public final class BenchmarkRun {
                     .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
                     .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
                     .jvmArgs("-Xms1g", "-Xmx4g")
+                    .jvmArgsAppend(jmhJvmArgs.toArray(String[]::new))
                     .output(out.resolve("jmh-in-memory-" + threads + "-thread.log").toString())
                     .build();
             RunResult result = new Runner(options).runSingle();

@@ -44,8 +44,8 @@ public class InMemoryLockBenchmark {
         public void start() {
             Clock clock = Clock.systemUTC();
             InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
-            locks = new LockService(store, store, store, LeasePolicy.ofSeconds(300), IdGenerator.random());
-            appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
+            locks = new LockService(store, store, store, LeasePolicy.ofSeconds(300), IdGenerator.timeOrdered());
+            appointments = new AppointmentService(store, store, IdGenerator.timeOrdered(), clock);
         }
     }
 

@@ -62,9 +62,9 @@ final class PostgresLibraryRun {
         try (PostgresBackend backend = PostgresBackend.start(database)) {
             Clock clock = Clock.systemUTC();
             LockService locks = new LockService(backend.locks(), backend.history(), backend.appointments(),
-                    LeasePolicy.ofSeconds(300), IdGenerator.random());
+                    LeasePolicy.ofSeconds(300), IdGenerator.timeOrdered());
             AppointmentService appointments = new AppointmentService(backend.appointments(), backend.locks(),
-                    IdGenerator.random(), clock);
+                    IdGenerator.timeOrdered(), clock);
             Instant start = Instant.parse("2030-01-01T09:00:00Z");
             return run(threads, warmUp, measure, index -> {
                 Actor actor = new Actor(UUID.randomUUID(), "editor" + index + "@bench.test", "Editor " + index, Role.USER);

@@ -94,16 +94,16 @@ public final class Application implements AutoCloseable {
     private static Application start(Configuration config, Stores stores, Clock clock) {
         JwtAccessTokens tokens = new JwtAccessTokens(jwtSecret(config), config.jwtTtl(), clock);
         AccountService accounts = new AccountService(stores.users(), new BcryptPasswordHasher(), tokens,
-                IdGenerator.random(), clock);
+                IdGenerator.timeOrdered(), clock);
         LeasePolicy leasePolicy = new LeasePolicy(config.leaseTtl());
         FairAccessPolicy fairAccess = new FairAccessPolicy(config.idle(), config.handoff(), config.offer(),
                 config.idleRelease(), FairAccessPolicy.DEFAULT_MAX_OPEN_REQUESTS);
         LockService locks = new LockService(stores.locks(), stores.history(), stores.appointments(), leasePolicy,
-                fairAccess, IdGenerator.random());
+                fairAccess, IdGenerator.timeOrdered());
         EditRequestService editRequests = new EditRequestService(stores.locks(), leasePolicy, fairAccess,
-                IdGenerator.random());
+                IdGenerator.timeOrdered());
         AppointmentService appointments = new AppointmentService(stores.appointments(), stores.locks(),
-                IdGenerator.random(), clock, fairAccess);
+                IdGenerator.timeOrdered(), clock, fairAccess);
 
         config.admin().ifPresent(admin -> {
             if (!accounts.ensureAdmin(admin.email(), "Administrator", admin.password()).isOk()) {

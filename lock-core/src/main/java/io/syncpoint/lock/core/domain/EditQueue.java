@@ -14,11 +14,11 @@ import java.util.UUID;
  */
 public record EditQueue(List<EditRequest> open, long lastTicket) {
 
+    private static final EditQueue EMPTY = new EditQueue(List.of(), 0);
+
     public EditQueue {
         Check.present("open", open);
-        List<EditRequest> inLine = new ArrayList<>(open);
-        inLine.sort(Comparator.comparingLong(EditRequest::ticket));
-        open = List.copyOf(inLine);
+        open = open.isEmpty() ? List.of() : inLine(open);
         if (lastTicket < 0) {
             throw new ValidationException("lastTicket", "must not be negative");
         }
@@ -33,7 +33,13 @@ public record EditQueue(List<EditRequest> open, long lastTicket) {
     }
 
     public static EditQueue empty() {
-        return new EditQueue(List.of(), 0);
+        return EMPTY;
+    }
+
+    private static List<EditRequest> inLine(List<EditRequest> open) {
+        List<EditRequest> inLine = new ArrayList<>(open);
+        inLine.sort(Comparator.comparingLong(EditRequest::ticket));
+        return List.copyOf(inLine);
     }
 
     public boolean isEmpty() {
@@ -65,7 +71,12 @@ public record EditQueue(List<EditRequest> open, long lastTicket) {
 
     /** The request holding the reservation, if the lease is offered right now. */
     public Optional<EditRequest> offered() {
-        return open.stream().filter(EditRequest::isOffered).findFirst();
+        for (EditRequest request : open) {
+            if (request.isOffered()) {
+                return Optional.of(request);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The open request of this user: there is at most one. */

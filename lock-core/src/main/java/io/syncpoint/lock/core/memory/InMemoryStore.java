@@ -199,6 +199,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         private final List<EditRequest> openRequests;
         private long lastTicket;
         private boolean requestsChanged;
+        private EditQueue queue;
         private Instant dueStep;
         private boolean dueStepChanged;
         private final List<LockHistoryEntry> appended = new ArrayList<>();
@@ -209,7 +210,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
             this.now = now;
             this.appointment = appointments.get(appointmentId);
             this.lock = locks.get(appointmentId);
-            EditQueue queue = queues.getOrDefault(appointmentId, EditQueue.empty());
+            this.queue = queues.getOrDefault(appointmentId, EditQueue.empty());
             this.openRequests = new ArrayList<>(queue.open());
             this.lastTicket = queue.lastTicket();
         }
@@ -290,7 +291,10 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
 
         @Override
         public EditQueue editQueue() {
-            return new EditQueue(openRequests, lastTicket);
+            if (queue == null) {
+                queue = new EditQueue(openRequests, lastTicket);
+            }
+            return queue;
         }
 
         @Override
@@ -309,6 +313,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
                 openRequests.add(request);
             }
             requestsChanged = true;
+            queue = null;
         }
 
         @Override
@@ -321,6 +326,7 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
                         openRequests.remove(i);
                     }
                     requestsChanged = true;
+                    queue = null;
                     return;
                 }
             }

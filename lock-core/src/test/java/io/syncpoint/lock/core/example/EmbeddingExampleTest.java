@@ -30,8 +30,8 @@ class EmbeddingExampleTest {
         // README example begins
         Clock clock = Clock.systemUTC();
         InMemoryStore store = new InMemoryStore(clock, new InProcessEventBus());
-        LockService locks = new LockService(store, store, store, LeasePolicy.ofSeconds(300), IdGenerator.random());
-        AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock);
+        LockService locks = new LockService(store, store, store, LeasePolicy.ofSeconds(300), IdGenerator.timeOrdered());
+        AppointmentService appointments = new AppointmentService(store, store, IdGenerator.timeOrdered(), clock);
 
         Actor alice = new Actor(UUID.randomUUID(), "alice@example.com", "Alice", Role.USER);
         Actor bob = new Actor(UUID.randomUUID(), "bob@example.com", "Bob", Role.USER);

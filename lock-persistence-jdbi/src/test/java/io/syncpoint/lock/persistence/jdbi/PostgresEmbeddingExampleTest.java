@@ -32,7 +32,7 @@ class PostgresEmbeddingExampleTest {
         BlockingQueue<DomainEvent> heard = new LinkedBlockingQueue<>();
         try (PostgresBackend db = PostgresBackend.start(settings)) {
             LockService locks = new LockService(db.locks(), db.history(), db.appointments(),
-                    LeasePolicy.ofSeconds(300), IdGenerator.random());
+                    LeasePolicy.ofSeconds(300), IdGenerator.timeOrdered());
             db.eventSubscriptions().subscribe(heard::add);
 
             UserAccount alice = new UserAccount(UUID.randomUUID(), "alice@example.com", "Alice", Role.USER, "hash",
@@ -40,7 +40,7 @@ class PostgresEmbeddingExampleTest {
             db.users().insertUser(alice);
             Actor actor = alice.asActor();
             Instant start = Instant.parse("2026-06-01T09:00:00Z");
-            Appointment review = new AppointmentService(db.appointments(), db.locks(), IdGenerator.random(),
+            Appointment review = new AppointmentService(db.appointments(), db.locks(), IdGenerator.timeOrdered(),
                     Clock.systemUTC()).create(new CreateAppointment.Command(actor,
                     new AppointmentDetails("Design review", null, start, start.plusSeconds(3600), null, List.of(), null)));
 
