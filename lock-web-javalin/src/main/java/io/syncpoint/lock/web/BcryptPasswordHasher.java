@@ -15,6 +15,12 @@ public final class BcryptPasswordHasher implements PasswordHasher {
     private static final int MIN_COST = 10;
     private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2A;
     private static final LongPasswordStrategy LONG_PASSWORDS = LongPasswordStrategies.hashSha512(VERSION);
+    /**
+     * The hash, at the default cost, of 64 random characters that were never kept. Checking a password
+     * against it costs what checking against an account's hash costs, and the server does not spend a
+     * bcrypt round on making one when it starts.
+     */
+    private static final String DEFAULT_COST_DECOY = "$2a$10$wMf6bBac97UcZ4u/JYN7i.wI/tnsNS3b/lgj.0Eh7tMPSpJvH9C5O";
 
     private final int cost;
 
@@ -33,6 +39,11 @@ public final class BcryptPasswordHasher implements PasswordHasher {
     public String hash(String password) {
         byte[] hash = BCrypt.with(VERSION, LONG_PASSWORDS).hash(cost, password.getBytes(StandardCharsets.UTF_8));
         return new String(hash, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decoyHash() {
+        return cost == DEFAULT_COST ? DEFAULT_COST_DECOY : PasswordHasher.super.decoyHash();
     }
 
     @Override

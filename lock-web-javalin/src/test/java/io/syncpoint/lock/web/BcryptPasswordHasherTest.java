@@ -3,6 +3,7 @@ package io.syncpoint.lock.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import org.junit.jupiter.api.Test;
 
 class BcryptPasswordHasherTest {
@@ -28,6 +29,19 @@ class BcryptPasswordHasherTest {
     @Test
     void aMalformedHashMatchesNothing() {
         assertThat(hasher.matches("password", "not a bcrypt hash")).isFalse();
+    }
+
+    @Test
+    void theDecoyIsAWellFormedHashAtTheHashersCostThatMatchesNoGuess() {
+        for (int cost : new int[] {BcryptPasswordHasher.DEFAULT_COST, 11}) {
+            String decoy = new BcryptPasswordHasher(cost).decoyHash();
+
+            assertThat(decoy).startsWith("$2a$" + cost + "$");
+            BCrypt.Result checked = BCrypt.verifyer().verify("password".toCharArray(), decoy);
+            assertThat(checked.validFormat).as("a malformed decoy would be refused at once, which is faster").isTrue();
+            assertThat(checked.verified).isFalse();
+            assertThat(new BcryptPasswordHasher(cost).matches("decoy password never used", decoy)).isFalse();
+        }
     }
 
     @Test

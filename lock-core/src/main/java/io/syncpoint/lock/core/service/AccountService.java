@@ -49,7 +49,7 @@ public final class AccountService implements SignUp, SignIn, GetSession, ChangeR
         this.tokens = tokens;
         this.ids = ids;
         this.clock = clock;
-        this.decoyHash = hasher.hash("decoy password never used");
+        this.decoyHash = hasher.decoyHash();
     }
 
     @Override
