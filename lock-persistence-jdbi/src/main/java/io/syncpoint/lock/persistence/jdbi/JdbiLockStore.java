@@ -10,6 +10,7 @@ import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.LeaseReading;
 import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.LockTransaction;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
@@ -53,9 +53,9 @@ final class JdbiLockStore implements LockStore {
 
     @Override
     public <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work) {
-        return database.inTransaction(handle -> {
-            LockedAppointment opening = LockedAppointment.read(handle.getConnection(), appointmentId, database);
-            JdbiLockTransaction transaction = new JdbiLockTransaction(handle, appointmentId, opening);
+        return database.inTransaction(connection -> {
+            LockedAppointment opening = LockedAppointment.read(connection, appointmentId, database);
+            JdbiLockTransaction transaction = new JdbiLockTransaction(connection, appointmentId, opening);
             T result = work.apply(transaction);
             transaction.sendWrites();
             return result;
@@ -70,8 +70,8 @@ final class JdbiLockStore implements LockStore {
     /** One statement: the appointment's existence, its lease row and the database's clock. */
     @Override
     public LeaseReading readLease(UUID appointmentId) {
-        return database.withHandle(handle -> {
-            try (PreparedStatement statement = handle.getConnection().prepareStatement(READ_LEASE)) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(READ_LEASE)) {
                 StatementBatch.bind(statement, List.of(appointmentId, appointmentId));
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
@@ -80,8 +80,6 @@ final class JdbiLockStore implements LockStore {
                     return new LeaseReading(rows.getBoolean("appointment_exists"), lease,
                             database.onStoreClock(Rows.instant(rows, "db_now")));
                 }
-            } catch (SQLException e) {
-                throw new UnableToExecuteStatementException("could not read the lease of " + appointmentId, e, null);
             }
         });
     }
@@ -150,7 +148,7 @@ final class JdbiLockStore implements LockStore {
      * would not see them.
      */
     private final class JdbiLockTransaction implements LockTransaction {
-        private final Handle handle;
+        private final Connection connection;
         private final UUID appointmentId;
         private final Instant now;
         private final StatementBatch writes = new StatementBatch();
@@ -162,8 +160,8 @@ final class JdbiLockStore implements LockStore {
         private long lastTicket;
         private Optional<FencingToken> reservedToken;
 
-        JdbiLockTransaction(Handle handle, UUID appointmentId, LockedAppointment opening) {
-            this.handle = handle;
+        JdbiLockTransaction(Connection connection, UUID appointmentId, LockedAppointment opening) {
+            this.connection = connection;
             this.appointmentId = appointmentId;
             this.now = opening.now();
             this.appointment = opening.appointment();
@@ -202,7 +200,13 @@ final class JdbiLockStore implements LockStore {
                 return token;
             }
             // A handoff or a takeover: a live lease was found, so no token was taken ahead.
-            return new FencingToken(handle.createQuery("SELECT nextval('fencing_tokens')").mapTo(Long.class).one());
+            try (PreparedStatement statement = connection.prepareStatement("SELECT nextval('fencing_tokens')");
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new FencingToken(rows.getLong(1));
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException("could not take a fencing token", e, null);
+            }
         }
 
         @Override
@@ -320,7 +324,7 @@ final class JdbiLockStore implements LockStore {
         void sendWrites() {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
-            writes.send(handle.getConnection());
+            writes.send(connection);
         }
 
         /** Applies a written request: open ones stay in line (the queue sorts by ticket), closed ones leave it. */

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * The PostgreSQL store of one node: a connection pool, the schema migrated to the current version,
@@ -59,7 +57,7 @@ public final class PostgresBackend implements AutoCloseable {
         try {
             pool = new HikariDataSource(poolConfig(settings));
             migrate(pool);
-            Database database = new Database(Jdbi.create(pool).installPlugin(new PostgresPlugin()), clockOffset);
+            Database database = new Database(pool, clockOffset);
             return new PostgresBackend(pool, database, NotifyEventBus.start(database, settings));
         } catch (RuntimeException e) {
             if (pool != null) {

@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +76,7 @@ class LockTransactionRoundTripsTest {
         postgres.setURL(database.settings().jdbcUrl());
         postgres.setUser(database.settings().user());
         postgres.setPassword(database.settings().password());
-        Database counted = new Database(Jdbi.create(watched(DataSource.class, postgres, null))
-                .installPlugin(new PostgresPlugin()), () -> Duration.ZERO);
+        Database counted = new Database(watched(DataSource.class, postgres, null), () -> Duration.ZERO);
         JdbiLockStore store = new JdbiLockStore(counted);
         LeasePolicy leasePolicy = new LeasePolicy(Duration.ofMinutes(5));
         locks = new LockService(store, node.history(), node.appointments(), leasePolicy, IdGenerator.random());
