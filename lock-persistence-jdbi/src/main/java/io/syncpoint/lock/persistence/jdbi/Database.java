@@ -64,7 +64,11 @@ final class Database {
         }
     }
 
-    /** {@code work} in one transaction on a pooled connection: committed when it returns, rolled back when it throws. */
+    /**
+     * {@code work} in one transaction on a pooled connection: committed when it returns, rolled back
+     * when it throws. Work that sent its own {@code COMMIT} along with its last statements leaves
+     * nothing to commit, and the driver then sends nothing.
+     */
     <T> T inTransaction(SqlWork<T> work) {
         return withConnection(connection -> {
             connection.setAutoCommit(false);

@@ -35,9 +35,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * <p>Round trips are what a lock transaction costs: it reads everything it needs in one
  * ({@link LockedAppointment}: clock, lease, open requests, last ticket, due instant and, where a new
  * lease is likely, the next fencing token), keeps that state current through its own writes so
- * reading it again costs nothing, queues the writes and sends them in one ({@link StatementBatch},
- * all events last in one {@code pg_notify} statement; an unchanged due instant writes nothing), and
- * commits: three round trips for an acquire, a renewal or a release.
+ * reading it again costs nothing, queues the writes and sends them in one round trip together with
+ * the {@code COMMIT} ({@link StatementBatch}, all events last in one {@code pg_notify} statement; an
+ * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release.
  */
 final class JdbiLockStore implements LockStore {
     private static final String READ_LEASE = "SELECT clock_timestamp() AS db_now,"
@@ -57,7 +57,7 @@ final class JdbiLockStore implements LockStore {
             LockedAppointment opening = LockedAppointment.read(connection, appointmentId, database);
             JdbiLockTransaction transaction = new JdbiLockTransaction(connection, appointmentId, opening);
             T result = work.apply(transaction);
-            transaction.sendWrites();
+            transaction.sendWritesAndCommit();
             return result;
         });
     }
@@ -144,8 +144,8 @@ final class JdbiLockStore implements LockStore {
      * writes wait in {@link #writes}, events in {@link #events}, until the end. No command reads
      * rows the queued writes could change: the one that runs SQL of its own,
      * {@link #nextFencingToken()} when no token was taken ahead, reads only the sequence. A command
-     * that ever needs to read rows must send the queued writes first ({@code writes.send}) or it
-     * would not see them.
+     * that ever needs to read rows would first have to send the queued writes (without the commit,
+     * which travels with them now) or it would not see them.
      */
     private final class JdbiLockTransaction implements LockTransaction {
         private final Connection connection;
@@ -318,13 +318,14 @@ final class JdbiLockStore implements LockStore {
         }
 
         /**
-         * Sends the queued writes and, last, the published events in one statement, in order, all in
-         * one round trip; NOTIFY delivers the events only on commit.
+         * Sends the queued writes, then the published events in one statement, in order, then the
+         * {@code COMMIT}, all in one round trip; NOTIFY delivers the events on that commit. A
+         * transaction that wrote nothing is committed by the caller.
          */
-        void sendWrites() {
+        void sendWritesAndCommit() {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
-            writes.send(connection);
+            writes.sendAndCommit(connection);
         }
 
         /** Applies a written request: open ones stay in line (the queue sorts by ticket), closed ones leave it. */

@@ -15,51 +15,56 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * Statements sent to PostgreSQL in one round trip. The driver sends the statements of one
  * multi-statement string together and reads all their answers at once; the server still runs
  * them one after the other, each with a snapshot of its own, and stops at the first error.
- * A lock transaction queues its writes here and sends them once, at its end, so the lease, its
- * history row, its edit requests, its due step and its NOTIFY cost one round trip together instead
- * of one each.
+ * A lock transaction queues its writes here and sends them once, at its end, with its
+ * {@code COMMIT}, so the lease, its history row, its edit requests, its due step, its NOTIFY and the
+ * commit cost one round trip together instead of one each. Because the commit travels with the
+ * writes, every check on them is made by the database, before the commit runs.
  */
 final class StatementBatch {
     private final StringBuilder sql = new StringBuilder();
     private final List<Object> parameters = new ArrayList<>();
-    private final List<String> oneRowOrFailure = new ArrayList<>();
+    private int statements;
 
     /** Queues one statement; {@code ?} placeholders take {@code values} in order. */
     StatementBatch add(String statement, Object... values) {
-        return queue(statement, null, values);
+        return queue(statement, values);
     }
 
-    /** Queues one statement that must change exactly one row; the batch fails with {@code failure} otherwise. */
+    /**
+     * Queues an {@code UPDATE} or {@code DELETE} that must change exactly one row; the database fails
+     * the batch, and so the transaction, with {@code failure} otherwise ({@code expect_one_row}, V7).
+     */
     StatementBatch addChangingOneRow(String statement, String failure, Object... values) {
-        return queue(statement, failure, values);
+        Object[] withFailure = Arrays.copyOf(values, values.length + 1);
+        withFailure[values.length] = failure;
+        return queue("WITH changed AS (" + statement + " RETURNING 1)"
+                + " SELECT expect_one_row(count(*), CAST(? AS text)) FROM changed", withFailure);
     }
 
     boolean isEmpty() {
-        return oneRowOrFailure.isEmpty();
+        return statements == 0;
     }
 
-    /** Sends every queued statement in one round trip and empties the batch. */
-    void send(Connection connection) {
+    /**
+     * Sends every queued statement and then {@code COMMIT}, in one round trip, and empties the batch.
+     * When a statement fails, the server runs neither the rest nor the commit, and this throws; the
+     * caller rolls back. With nothing queued it sends nothing: the caller commits as usual.
+     */
+    void sendAndCommit(Connection connection) {
         if (isEmpty()) {
             return;
         }
+        queue("COMMIT");
         String text = sql.toString();
         try (PreparedStatement statement = connection.prepareStatement(text)) {
             bind(statement, parameters);
-            boolean isResultSet = statement.execute();
-            for (String failure : oneRowOrFailure) {
-                int changed = isResultSet ? -1 : statement.getUpdateCount();
-                if (failure != null && changed != 1) {
-                    throw new IllegalStateException(failure);
-                }
-                isResultSet = statement.getMoreResults();
-            }
+            statement.execute();
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("batch failed: " + text, e, null);
         } finally {
             sql.setLength(0);
             parameters.clear();
-            oneRowOrFailure.clear();
+            statements = 0;
         }
     }
 
@@ -82,13 +87,13 @@ final class StatementBatch {
         }
     }
 
-    private StatementBatch queue(String statement, String failure, Object... values) {
+    private StatementBatch queue(String statement, Object... values) {
         if (!isEmpty()) {
             sql.append(";\n");
         }
         sql.append(statement);
         parameters.addAll(Arrays.asList(values));
-        oneRowOrFailure.add(failure);
+        statements++;
         return this;
     }
 }

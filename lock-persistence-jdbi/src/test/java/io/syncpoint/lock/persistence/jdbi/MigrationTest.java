@@ -27,7 +27,7 @@ class MigrationTest {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(6);
+        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(7);
         assertThat(PostgresBackend.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"

@@ -1,14 +1,15 @@
 package io.syncpoint.lock.persistence.jdbi;
 
-import io.syncpoint.lock.core.contract.AllAtOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syncpoint.lock.core.contract.AllAtOnce;
 import io.syncpoint.lock.core.contract.FairAccessRaces;
 import io.syncpoint.lock.core.contract.LockRaces;
 import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.EditRequest;
 import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LeasePolicy;
@@ -227,7 +228,27 @@ class MultiNodeLockTest {
         assertThat(nodeA.appointments().findAppointment(meeting).orElseThrow().version()).isEqualTo(1);
     }
 
-    private BlockingQueue<DomainEvent> listenOn(PostgresBackend node) {
+    @Test
+    void aWriteThatFindsNoRowFailsItsTransactionBeforeTheCommitThatTravelsWithIt() {
+        UUID meeting = appointment(appointmentsA, "Planning");
+        BlockingQueue<DomainEvent> onB = listenOn(nodeB);
+
+        assertThatThrownBy(() -> nodeA.locks().inTransaction(meeting, tx -> {
+            tx.insertLock(AppointmentLock.grant(UUID.randomUUID(), meeting, alice.asHolder(null), tx.now(),
+                    LeasePolicy.ofSeconds(300), tx.nextFencingToken()));
+            tx.publish(new DomainEvent.AppointmentUpdated(meeting, 2, alice.userId()));
+            tx.updateEditRequest(EditRequest.pending(UUID.randomUUID(), meeting, bob.asHolder(null), null,
+                    tx.now(), 1));
+            return null;
+        })).hasStackTraceContaining("no such edit request");
+        DomainEvent.CursorRemoved marker = new DomainEvent.CursorRemoved(meeting, bob.userId());
+        nodeA.eventPublisher().publish(marker);
+
+        assertThat(nodeA.locks().findLock(meeting)).as("the lease written before the failed check").isEmpty();
+        assertThat(eventsBefore(onB, marker)).isEmpty();
+    }
+
+        private BlockingQueue<DomainEvent> listenOn(PostgresBackend node) {
         BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
         subscriptions.add(node.eventSubscriptions().subscribe(received::add));
         return received;
