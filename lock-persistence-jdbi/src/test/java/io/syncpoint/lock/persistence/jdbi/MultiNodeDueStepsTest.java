@@ -142,6 +142,8 @@ class MultiNodeDueStepsTest {
         }
         database.advanceClock(Duration.ofSeconds(35));
         BlockingQueue<DomainEvent> onA = listenOn(nodeA);
+        // The set-up's events may still be on their way to node A: take them off up to a marker.
+        eventsUntilMarker(onA);
 
         // t0 + 330 s: every step is due; four pollers on two nodes race for them.
         List<Integer> steps = AllAtOnce.run(List.of(a.requests()::runDueSteps, b.requests()::runDueSteps,
