@@ -40,11 +40,6 @@ final class Database {
         T apply(Connection connection) throws SQLException;
     }
 
-    /** For tests in this package that watch the statements sent. */
-    Jdbi jdbi() {
-        return jdbi;
-    }
-
     <T> T withHandle(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);
