@@ -133,15 +133,19 @@ public final class BenchmarkRun {
         List<String> using = new ArrayList<>(serverJvmArgs);
         using.add("-XX:SharedArchiveFile=" + archive);
         try (ServerProcess server = ServerProcess.jar("server-" + slug + "-with-archive", jar, using, env, out)) {
-            Thread.sleep(2_000);
-            long idleRss = server.rssBytes();
-            table.add(new Table.Row("start with the class-data archive (README); idle RSS", store,
-                    String.format(Locale.ROOT, "%.2f s", server.startSeconds()), "–", "–", "–", "–",
-                    Table.megabytes(idleRss), Table.megabytes(server.heapUsedBytes()), "–",
-                    Table.verdicts(Table.atMost("start", server.startSeconds(), 2, "s"),
-                            Table.atMost("idle RSS", idleRss / 1048576.0, 200, "MB"))));
+            addStartRow("start with the class-data archive (README); idle RSS", store, server);
         }
         return null;
+    }
+
+    /** The start time of a server just started, and its RSS once it has idled for 2 s. */
+    private void addStartRow(String workload, String store, ServerProcess server) throws Exception {
+        Thread.sleep(2_000);
+        long idleRss = server.rssBytes();
+        table.add(new Table.Row(workload, store, String.format(Locale.ROOT, "%.2f s", server.startSeconds()),
+                "–", "–", "–", "–", Table.megabytes(idleRss), Table.megabytes(server.heapUsedBytes()), "–",
+                Table.verdicts(Table.atMost("start", server.startSeconds(), 2, "s"),
+                        Table.atMost("idle RSS", idleRss / 1048576.0, 200, "MB"))));
     }
 
     private LoadRun.Result bareJavalin() throws Exception {
@@ -160,13 +164,7 @@ public final class BenchmarkRun {
         section("start with a class-data archive (" + store + ")", () -> startWithArchive(store, env));
         try (ServerProcess server = ServerProcess.jar("server-" + store.toLowerCase(Locale.ROOT), jar, serverJvmArgs,
                 env, out)) {
-            Thread.sleep(2_000);
-            long idleRss = server.rssBytes();
-            table.add(new Table.Row("start: java -jar to first healthy answer; idle RSS", store,
-                    String.format(Locale.ROOT, "%.2f s", server.startSeconds()), "–", "–", "–", "–",
-                    Table.megabytes(idleRss), Table.megabytes(server.heapUsedBytes()), "–",
-                    Table.verdicts(Table.atMost("start", server.startSeconds(), 2, "s"),
-                            Table.atMost("idle RSS", idleRss / 1048576.0, 200, "MB"))));
+            addStartRow("start: java -jar to first healthy answer; idle RSS", store, server);
 
             List<Api.User> users;
             List<Api.User> socketUsers;

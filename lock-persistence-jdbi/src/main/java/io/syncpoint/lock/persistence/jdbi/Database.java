@@ -99,11 +99,6 @@ final class Database {
         return databaseTime.plus(clockOffset.get()).truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** How far this node's store clock is set from the database's own. */
-    Duration clockOffset() {
-        return clockOffset.get();
-    }
-
     long offsetMicros() {
         Duration offset = clockOffset.get();
         return offset.getSeconds() * 1_000_000L + offset.getNano() / 1_000;
