@@ -59,6 +59,7 @@ abstract class HostileInputContract {
     private static final int FRAMES = Integer.getInteger("syncpoint.fuzz.frames", 10_000);
     private static final int FUZZ_THREADS = 4;
     private static final long WAIT_SECONDS = 10;
+    private static final int CLOSED_WITHOUT_CLOSE_FRAME = 1006;
     private static final int MAX_METRICS_BYTES = 1024 * 1024;
     private static final long MAX_HEAP_GROWTH_BYTES = 128L * 1024 * 1024;
     private static final Set<String> METRIC_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
@@ -373,12 +374,16 @@ abstract class HostileInputContract {
 
     /**
      * A closed socket's close code. When the server closes a connection (1008, 1009) while the client is
-     * still sending, the JDK client may see the connection end before the close frame: counted as -1.
+     * still sending, the JDK client may see the connection end before the close frame: counted as -1,
+     * whether the client reports it as an error or as 1006, the code no peer sends (RFC 6455, 7.4.1)
+     * that stands for a connection closed without a close frame.
      */
     private static void recordClose(WsTestClient socket, Map<Integer, AtomicInteger> closes,
                                     Map<String, AtomicInteger> answers, Queue failures) {
         drain(socket, answers, failures);
-        closes.computeIfAbsent(socket.closeCodeIfClosed().orElse(-1), key -> new AtomicInteger()).incrementAndGet();
+        int code = socket.closeCodeIfClosed().orElse(-1);
+        closes.computeIfAbsent(code == CLOSED_WITHOUT_CLOSE_FRAME ? -1 : code, key -> new AtomicInteger())
+                .incrementAndGet();
     }
 
     private static void awaitClosed(WsTestClient socket, Queue failures) throws InterruptedException {
