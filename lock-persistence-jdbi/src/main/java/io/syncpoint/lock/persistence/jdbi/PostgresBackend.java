@@ -10,10 +10,11 @@ import io.syncpoint.lock.core.port.out.LockStore;
 import io.syncpoint.lock.core.port.out.StoreHealth;
 import io.syncpoint.lock.core.port.out.StoreUnavailableException;
 import io.syncpoint.lock.core.port.out.UserStore;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The PostgreSQL store of one node: a connection pool, the schema migrated to the current version,
@@ -56,7 +57,7 @@ public final class PostgresBackend implements AutoCloseable {
         HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(poolConfig(settings));
-            migrate(pool);
+            Migrations.migrate(pool);
             Database database = new Database(pool, clockOffset);
             return new PostgresBackend(pool, database, NotifyEventBus.start(database, settings));
         } catch (RuntimeException e) {
@@ -69,16 +70,6 @@ public final class PostgresBackend implements AutoCloseable {
             }
             throw new IllegalStateException("could not start the PostgreSQL store at " + settings.jdbcUrl(), e);
         }
-    }
-
-    /** Brings the schema to the current version; returns how many migrations ran (none when it is current). */
-    static int migrate(DataSource dataSource) {
-        return Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate()
-                .migrationsExecuted;
     }
 
     /** The JDBI entry of this node, for tests in this package. */
@@ -125,14 +116,18 @@ public final class PostgresBackend implements AutoCloseable {
         return events;
     }
 
-    /** A quick {@code SELECT 1}; false, never an exception, when the database does not answer. */
+    /** A quick {@code SELECT 1} on plain JDBC; false, never an exception, when the database does not answer. */
     public StoreHealth health() {
         return () -> {
             try {
-                return database.withHandle(handle -> handle.createQuery("SELECT 1")
-                        .setQueryTimeout(HEALTH_QUERY_TIMEOUT_SECONDS)
-                        .mapTo(Integer.class)
-                        .one() == 1);
+                return database.withConnection(connection -> {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.setQueryTimeout(HEALTH_QUERY_TIMEOUT_SECONDS);
+                        try (ResultSet rows = statement.executeQuery("SELECT 1")) {
+                            return rows.next() && rows.getInt(1) == 1;
+                        }
+                    }
+                });
             } catch (RuntimeException e) {
                 return false;
             }

@@ -7,6 +7,8 @@ import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.domain.PageRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -27,8 +31,8 @@ class MigrationTest {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(PostgresBackend.migrate(dataSource)).isEqualTo(7);
-        assertThat(PostgresBackend.migrate(dataSource)).isZero();
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(7);
+        assertThat(Migrations.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"
                 + " WHERE table_schema = 'public' AND table_name <> 'flyway_schema_history'"))
@@ -43,6 +47,36 @@ class MigrationTest {
         assertThat(strings(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'appointment_due_steps'"))
                 .as("due steps are found by their due instant")
                 .contains("appointment_due_steps_by_time");
+    }
+
+    @Test
+    void aStartPassesFlywayByOnlyWhenEveryScriptIsAppliedWithTheChecksumFlywayWrote() throws SQLException {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        assertThat(Migrations.current(dataSource)).as("an empty database").isFalse();
+
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("6").load().migrate();
+        assertThat(Migrations.current(dataSource)).as("a database one script behind").isFalse();
+
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(1);
+        assertThat(Migrations.current(dataSource)).as("every script applied by Flyway").isTrue();
+
+        TestPostgres.server().execute(settings,
+                "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE script = 'V3__appointment_locks.sql'");
+        assertThat(Migrations.current(dataSource)).as("a script changed after it was applied").isFalse();
+        assertThatThrownBy(() -> Migrations.migrate(dataSource))
+                .as("Flyway, not the shortcut, decides about a changed script")
+                .isInstanceOf(FlywayValidateException.class)
+                .hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
+    void theListOfScriptsNamesEveryMigrationTheJarCarries() throws Exception {
+        Path folder = Path.of(Migrations.class.getClassLoader().getResource(Migrations.LOCATION).toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(Migrations.SCRIPTS);
+        }
     }
 
     @Test
@@ -92,7 +126,7 @@ class MigrationTest {
     void theDatabaseRefusesARequestMessageWithControlCharactersAsTheCoreDoes() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
-        PostgresBackend.migrate(dataSource);
+        Migrations.migrate(dataSource);
         UUID user = UUID.randomUUID();
         UUID appointment = UUID.randomUUID();
         TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, 'Planning', null, now(),"
