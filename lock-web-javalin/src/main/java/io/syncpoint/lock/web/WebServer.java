@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.JavalinStaticResourceHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.websocket.WsHandlerEntry;
@@ -96,6 +97,8 @@ public final class WebServer {
             server.setErrorHandler(new ProblemErrorHandler(responses));
         });
         config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new SecurityHeaders()));
+        // Javalin's own handler reads the UI through the class loader; Jetty's would mount the whole jar first.
+        config.resourceHandler(new JavalinStaticResourceHandler());
         config.staticFiles.add("/public", Location.CLASSPATH);
         config.requestLogger.http(metrics::recordRequest);
         if (!settings.corsOrigins().isEmpty()) {

@@ -198,6 +198,29 @@ class MalformedRequestTest {
         }
     }
 
+    @Test
+    void theUiIsServedFromItsFolderOnlyAndAnUnchangedFileIsNotSentAgain() {
+        start();
+        RawHttpClient.Response script = raw.exchange(request("GET", "/js/api.js", ""));
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.header("Content-Type")).startsWith("text/javascript");
+        assertThat(script.body()).contains("fetch(");
+        String etag = script.header("ETag");
+        assertThat(etag).isNotBlank();
+        assertThat(raw.exchange(request("GET", "/js/api.js", "If-None-Match: " + etag + "\r\n")).status())
+                .isEqualTo(304);
+
+        for (String outside : new String[] {"/../io/syncpoint/lock/web/version.properties",
+                "/js/../../META-INF/MANIFEST.MF", "/%2e%2e/io/syncpoint/lock/web/openapi.json",
+                "/..%2fio/syncpoint/lock/web/version.properties", "/io/syncpoint/lock/web/version.properties",
+                "/public/index.html", "/js/", "/js"}) {
+            RawHttpClient.Response response = raw.exchange(request("GET", outside, ""));
+            assertThat(response.status()).as(outside).isIn(400, 404);
+            assertThat(response.header("Content-Type")).as(outside).startsWith("application/problem+json");
+            assertThat(response.body()).as(outside).doesNotContain("version=", "Manifest-Version", "\"openapi\"");
+        }
+    }
+
     static void assertProblem(RawHttpClient.Response response, int status, String code) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
         assertThat(response.header("Content-Type")).as(response.toString()).startsWith("application/problem+json");
