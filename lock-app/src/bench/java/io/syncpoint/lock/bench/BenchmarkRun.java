@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +46,8 @@ public final class BenchmarkRun {
     private final List<String> jmhJvmArgs = jvmArgs("bench.jmhJvmArgs");
     private final Table table = new Table();
     private Optional<PostgresSettings> postgres = Optional.empty();
+    /** The in-memory server's write and read results: what our Java costs when no database is asked. */
+    private final Map<String, LoadRun.Result> inMemory = new HashMap<>();
 
     private BenchmarkRun() {
     }
@@ -197,6 +202,9 @@ public final class BenchmarkRun {
                     HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
             Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
                     ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
+            if (store.equals("PostgreSQL") && postgres.isPresent() && pgbench.isPresent()) {
+                section("pgbench: the store's acquire and release statements", () -> lockStatements(postgres.get()));
+            }
             String rssTarget = Table.atMost("RSS", write.maxRssBytes() / 1048576.0, 256, "MB");
             if (pgbench.isPresent()) {
                 double tps = pgbench.get().tps();
@@ -221,6 +229,13 @@ public final class BenchmarkRun {
             table.add(loadRow("read: lock-status of a locked appointment", store, read,
                     bare == null ? "bare Javalin: not measured" : "bare Javalin route: " + Table.rate(bare.perSecond(), "req/s"),
                     bare == null ? "–" : Table.atLeast("bare Javalin", read.perSecond() / bare.perSecond(), 0.5)));
+            if (store.equals("PostgreSQL") && postgres.isPresent() && pgbench.isPresent()) {
+                section("pgbench: lock-status's statement", () -> lockStatusStatement(postgres.get(), locked, read));
+            }
+            if (!store.equals("PostgreSQL")) {
+                inMemory.put("write", write);
+                inMemory.put("read", read);
+            }
 
             LoadRun.Result save = LoadRun.run(CONNECTIONS, List.of(server.port()),
                     HttpWorkloads.guardedSave(users, saveAppointments), warmUp, measure, List.of(server));
@@ -268,6 +283,62 @@ public final class BenchmarkRun {
         return result;
     }
 
+    /**
+     * pgbench running the statements the store sends for an acquire and a release, in the same two round
+     * trips each, every client on an appointment of its own: what the database sustains for exactly our
+     * lock transactions, with no Java in the way. Beside it, what that leaves for the HTTP write path when
+     * the database and the server share the machine, estimated from the in-memory server's own cost.
+     */
+    private Void lockStatements(PostgresSettings database) throws Exception {
+        Pgbench.Result pairs = lockPairs(database, "server-lock-pairs");
+        double operations = 2 * pairs.tps();
+        table.add(new Table.Row("write reference: pgbench running the store's own acquire + release statements"
+                + " (2 round trips each), 16 clients", "PostgreSQL",
+                Table.rate(operations, "lock operations/s") + " (" + Table.rate(pairs.tps(), "pairs/s") + ")",
+                "–", "–", "–", "–", "–", "–", "avg latency per pair " + Table.millis(pairs.latencyAverageMillis())
+                + ceiling("write", operations), "–"));
+        return null;
+    }
+
+    /** {@link Pgbench#LOCK_PAIR} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
+    private Pgbench.Result lockPairs(PostgresSettings database, String name) throws Exception {
+        Optional<Path> pgbench = Pgbench.find();
+        if (pgbench.isEmpty()) {
+            table.note("pgbench scripts: not measured, no pgbench on this machine");
+            return null;
+        }
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(Pgbench.lockPairSetUp(CONNECTIONS));
+        }
+        return Pgbench.runScript(pgbench.get(), database, name,
+                Pgbench.LOCK_PAIR, Map.of("events", Pgbench.EVENTS), CONNECTIONS, measure, out);
+    }
+
+    /** pgbench running lock-status's one statement on the locked appointment: the database's share of a read. */
+    private Void lockStatusStatement(PostgresSettings database, String locked, LoadRun.Result read) throws Exception {
+        Pgbench.Result status = Pgbench.runScript(Pgbench.find().orElseThrow(), database, "lock-status",
+                Pgbench.LOCK_STATUS, Map.of("locked", locked), CONNECTIONS, measure, out);
+        table.add(new Table.Row("read reference: pgbench running lock-status's own statement, 16 clients", "PostgreSQL",
+                Table.rate(status.tps(), "statements/s"), "–", "–", "–", "–", "–", "–",
+                "avg latency " + Table.millis(status.latencyAverageMillis()) + ceiling("read", status.tps()), "–"));
+        return null;
+    }
+
+    /**
+     * Where the database and the server share the cores, each request costs the machine its database work
+     * and its Java work: at most 1 / (1/database rate + 1/in-memory server rate) requests per second.
+     */
+    private String ceiling(String workload, double databaseRate) {
+        LoadRun.Result java = inMemory.get(workload);
+        if (java == null) {
+            return "";
+        }
+        double ceiling = 1 / (1 / databaseRate + 1 / java.perSecond());
+        return "; with the in-memory server's own cost (" + Table.rate(java.perSecond(), "req/s")
+                + ") on the same cores: ceiling about " + Table.rate(ceiling, "req/s");
+    }
+
     private Void twoNodes(ServerProcess first, Map<String, String> env, List<Api.User> users, List<String> appointments,
                           LoadRun.Result oneNode) throws Exception {
         try (ServerProcess second = ServerProcess.jar("server-postgresql-node2", jar, serverJvmArgs, env, out)) {
@@ -313,6 +384,9 @@ public final class BenchmarkRun {
         System.out.println("[bench] library database: " + database.jdbcUrl());
         // lock-core first: its migrations expect an empty database; ShedLock's table is added after them.
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, warmUp, measure);
+        Optional<Pgbench.Result> statements = Optional.ofNullable(
+                section("pgbench: the store's acquire and release statements (library database)",
+                        () -> lockPairs(database, "library-lock-pairs")));
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, warmUp, measure);
         for (PostgresLibraryRun.Result result : List.of(ours, shedLock)) {
             if (result.errors() > 0) {
@@ -325,7 +399,10 @@ public final class BenchmarkRun {
                 shedLock, "–", "–"));
         table.add(libraryRow("library: lock-core on PostgreSQL, 16 threads, own appointment each, pool 16", ours,
                 String.format(Locale.ROOT, "ShedLock: %,.0f pairs/s, lock p50 %s", shedLock.pairsPerSecond(),
-                        Table.millis(shedLock.lockMillis(50))),
+                        Table.millis(shedLock.lockMillis(50)))
+                        + statements.map(pairs -> String.format(Locale.ROOT,
+                                "; pgbench running the store's own statements, same database: %,.0f pairs/s",
+                                pairs.tps())).orElse(""),
                 Table.atLeast("ShedLock pairs/s", ours.pairsPerSecond() / shedLock.pairsPerSecond(), 1.0)));
         return null;
     }

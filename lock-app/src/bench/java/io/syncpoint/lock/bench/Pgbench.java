@@ -8,18 +8,108 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code pgbench -b simple-update}: what the database itself sustains, the write path's reference. */
+/**
+ * What the database itself sustains, measured by {@code pgbench}: its built-in {@code simple-update}
+ * (the write path's reference), and scripts of the very statements the PostgreSQL store sends for a
+ * lock-status and for an acquire and a release (captured with {@code log_statement = all}), in the same
+ * round trips, so that the database's share of SyncPoint's own work is measured without our Java in it.
+ */
 final class Pgbench {
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*$");
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
 
     record Result(double tps, double latencyAverageMillis) {
+    }
+
+    private static final String APPOINTMENT = "CAST(md5('syncpoint-pgbench-' || :client_id) AS uuid)";
+    private static final String LEASE = "CAST(md5('syncpoint-pgbench-lease-' || :client_id) AS uuid)";
+    private static final String HOLDER = "CAST('00000000-0000-7000-8000-00000000b0b0' AS uuid)";
+    private static final String HOLDER_INFO = "CAST('{\"name\":\"Pgbench\",\"email\":\"pgbench@bench.test\"}' AS jsonb)";
+
+    /** The first round trip of every lock transaction: lock the appointment's row, read everything else. */
+    private static final String OPENING = """
+            \\startpipeline
+            BEGIN;
+            SELECT id, title, description, starts_at, ends_at, location, attendees, status, version, created_by,
+              created_at, updated_at FROM appointments WHERE id = APPOINTMENT FOR UPDATE;
+            WITH head AS (SELECT clock.db_now, l.id AS lock_id, l.appointment_id AS lock_appointment_id,
+              l.holder_id AS lock_holder_id, l.user_info AS lock_user_info, l.created_at AS lock_created_at,
+              l.expires_at AS lock_expires_at, l.version AS lock_version, l.fencing_token AS lock_fencing_token,
+              l.renewals AS lock_renewals, l.last_active_at AS lock_last_active_at, due.due_at,
+              (SELECT max(ticket) FROM edit_requests WHERE appointment_id = APPOINTMENT) AS last_ticket,
+              CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = APPOINTMENT)
+              AND (l.id IS NULL OR l.expires_at <= clock.db_now + 0 * interval '1 microsecond')
+              THEN nextval('fencing_tokens') END AS next_token
+              FROM (SELECT clock_timestamp() AS db_now) AS clock
+              LEFT JOIN appointment_locks l ON l.appointment_id = APPOINTMENT
+              LEFT JOIN appointment_due_steps due ON due.appointment_id = APPOINTMENT)
+              SELECT head.*, r.id AS request_id, r.appointment_id AS request_appointment_id,
+              r.requester_id AS request_requester_id, r.requester_info AS request_requester_info,
+              r.message AS request_message, r.created_at AS request_created_at, r.state AS request_state,
+              r.ticket AS request_ticket, r.offered_until AS request_offered_until, r.updated_at AS request_updated_at,
+              r.reason AS request_reason FROM head LEFT JOIN edit_requests r ON r.appointment_id = APPOINTMENT
+              AND r.state IN ('pending', 'offered') ORDER BY r.ticket;
+            \\endpipeline
+            """;
+
+    /** The second round trip: the lease change, its history row and its event, with the COMMIT. */
+    private static final String WRITES = """
+            \\startpipeline
+            LEASE_CHANGE;
+            INSERT INTO lock_history (id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,
+              duration_seconds, renewals, released_by, reason, metadata) VALUES (gen_random_uuid(), APPOINTMENT,
+              LEASE, HOLDER, HOLDER_INFO, ACTION, clock_timestamp(), currval('fencing_tokens'), DURATION,
+              NULL, NULL, CAST('{}' AS jsonb));
+            SELECT pg_notify('syncpoint_pgbench', payload) FROM unnest(CAST(:events AS text[])) AS payload;
+            COMMIT;
+            \\endpipeline
+            """;
+
+    /** One transaction of the script: an acquire of the client's own appointment, then its release. */
+    static final String LOCK_PAIR = (OPENING + WRITES
+            .replace("LEASE_CHANGE", "INSERT INTO appointment_locks (id, appointment_id, holder_id, user_info, created_at,"
+                    + " expires_at, version, fencing_token, renewals, last_active_at) VALUES (LEASE, APPOINTMENT,"
+                    + " HOLDER, HOLDER_INFO, clock_timestamp(), clock_timestamp() + interval '300 seconds', 1,"
+                    + " currval('fencing_tokens'), 0, clock_timestamp())")
+            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL")
+            + OPENING + WRITES
+            .replace("LEASE_CHANGE", "WITH changed AS (DELETE FROM appointment_locks WHERE id = LEASE"
+                    + " AND appointment_id = APPOINTMENT RETURNING 1)"
+                    + " SELECT expect_one_row(count(*), CAST('no such lease row' AS text)) FROM changed")
+            .replace("ACTION", "'released'").replace("DURATION", "0, 0"))
+            .replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
+            .replace("HOLDER", HOLDER);
+
+    /** One event as the store notifies it (a lock_acquired of the usual size), for {@code :events}. */
+    static final String EVENTS = "{\"{\\\"type\\\":\\\"lock_acquired\\\",\\\"lock\\\":{\\\"id\\\":"
+            + "\\\"01a24b10-f27f-7489-bbb6-34130b2b60c6\\\",\\\"appointmentId\\\":"
+            + "\\\"01a24b10-f09e-7155-b37d-f49e42333533\\\",\\\"createdAt\\\":\\\"2026-12-06T11:15:31.581788Z\\\","
+            + "\\\"expiresAt\\\":\\\"2026-12-06T11:20:31.581788Z\\\",\\\"version\\\":1,\\\"fencingToken\\\":29,"
+            + "\\\"renewals\\\":0,\\\"lastActiveAt\\\":\\\"2026-12-06T11:15:31.581788Z\\\",\\\"holder\\\":"
+            + "{\\\"userId\\\":\\\"01a24b10-efde-77a0-bf9e-510005e30570\\\",\\\"name\\\":\\\"Pgbench\\\","
+            + "\\\"email\\\":\\\"pgbench@bench.test\\\",\\\"position\\\":null}}}\"}";
+
+    /** lock-status's one statement, on the appointment in {@code :locked}. */
+    static final String LOCK_STATUS = "SELECT clock_timestamp() AS db_now, EXISTS (SELECT 1 FROM appointments"
+            + " WHERE id = :locked) AS appointment_exists, l.id AS lock_id, l.appointment_id AS lock_appointment_id,"
+            + " l.holder_id AS lock_holder_id, l.user_info AS lock_user_info, l.created_at AS lock_created_at,"
+            + " l.expires_at AS lock_expires_at, l.version AS lock_version, l.fencing_token AS lock_fencing_token,"
+            + " l.renewals AS lock_renewals, l.last_active_at AS lock_last_active_at FROM (SELECT 1) AS one"
+            + " LEFT JOIN appointment_locks l ON l.appointment_id = :locked;\n";
+
+    /** The appointments {@link #LOCK_PAIR} locks, one per client, created if missing. */
+    static String lockPairSetUp(int clients) {
+        return "INSERT INTO appointments (id, title, starts_at, ends_at, status, version, created_by, created_at,"
+                + " updated_at) SELECT CAST(md5('syncpoint-pgbench-' || n) AS uuid), 'pgbench ' || n, now(),"
+                + " now() + interval '1 hour', 'scheduled', 1, " + HOLDER + ", now(), now()"
+                + " FROM generate_series(0, " + (clients - 1) + ") AS n ON CONFLICT (id) DO NOTHING";
     }
 
     private Pgbench() {
@@ -52,7 +142,31 @@ final class Pgbench {
                 Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds()))));
         bench.addAll(connection);
         bench.add(url.group(3));
-        String output = run(bench, database, logDir.resolve("pgbench.log"));
+        return parse(run(bench, database, logDir.resolve("pgbench.log")));
+    }
+
+    /**
+     * {@code clients} clients running {@code script} in prepared mode for {@code duration}, with
+     * {@code variables} defined ({@code -D}); no vacuum, as the script uses no pgbench tables.
+     */
+    static Result runScript(Path pgbench, PostgresSettings database, String name, String script,
+            Map<String, String> variables, int clients, Duration duration, Path logDir)
+            throws IOException, InterruptedException {
+        Matcher url = URL.matcher(database.jdbcUrl());
+        if (!url.matches()) {
+            throw new IllegalStateException("cannot read host and port from " + database.jdbcUrl());
+        }
+        Path file = logDir.resolve("pgbench-" + name + ".sql");
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        List<String> bench = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-f", file.toString(),
+                "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds())),
+                "-h", url.group(1), "-p", url.group(2), "-U", database.user()));
+        variables.forEach((variable, value) -> bench.addAll(List.of("-D", variable + "=" + value)));
+        bench.add(url.group(3));
+        return parse(run(bench, database, logDir.resolve("pgbench-" + name + ".log")));
+    }
+
+    private static Result parse(String output) {
         Matcher tps = TPS.matcher(output);
         Matcher latency = LATENCY.matcher(output);
         if (!tps.find()) {
