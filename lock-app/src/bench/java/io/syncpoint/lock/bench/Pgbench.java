@@ -129,19 +129,12 @@ final class Pgbench {
     /** {@code pgbench -i}, then {@code clients} clients of simple-update for {@code duration}. */
     static Result run(Path pgbench, PostgresSettings database, int clients, Duration duration, Path logDir)
             throws IOException, InterruptedException {
-        Matcher url = URL.matcher(database.jdbcUrl());
-        if (!url.matches()) {
-            throw new IllegalStateException("cannot read host and port from " + database.jdbcUrl());
-        }
-        List<String> connection = List.of("-h", url.group(1), "-p", url.group(2), "-U", database.user());
         List<String> init = new ArrayList<>(List.of(pgbench.toString(), "-i", "-q", "-s", "1"));
-        init.addAll(connection);
-        init.add(url.group(3));
+        init.addAll(connection(database));
         run(init, database, logDir.resolve("pgbench-init.log"));
         List<String> bench = new ArrayList<>(List.of(pgbench.toString(), "-b", "simple-update", "-c",
                 Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds()))));
-        bench.addAll(connection);
-        bench.add(url.group(3));
+        bench.addAll(connection(database));
         return parse(run(bench, database, logDir.resolve("pgbench.log")));
     }
 
@@ -152,18 +145,22 @@ final class Pgbench {
     static Result runScript(Path pgbench, PostgresSettings database, String name, String script,
             Map<String, String> variables, int clients, Duration duration, Path logDir)
             throws IOException, InterruptedException {
+        Path file = logDir.resolve("pgbench-" + name + ".sql");
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        List<String> bench = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-f", file.toString(),
+                "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds()))));
+        variables.forEach((variable, value) -> bench.addAll(List.of("-D", variable + "=" + value)));
+        bench.addAll(connection(database));
+        return parse(run(bench, database, logDir.resolve("pgbench-" + name + ".log")));
+    }
+
+    /** Host, port and user options, then the database name, from the JDBC URL. */
+    private static List<String> connection(PostgresSettings database) {
         Matcher url = URL.matcher(database.jdbcUrl());
         if (!url.matches()) {
             throw new IllegalStateException("cannot read host and port from " + database.jdbcUrl());
         }
-        Path file = logDir.resolve("pgbench-" + name + ".sql");
-        Files.writeString(file, script, StandardCharsets.UTF_8);
-        List<String> bench = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-f", file.toString(),
-                "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds())),
-                "-h", url.group(1), "-p", url.group(2), "-U", database.user()));
-        variables.forEach((variable, value) -> bench.addAll(List.of("-D", variable + "=" + value)));
-        bench.add(url.group(3));
-        return parse(run(bench, database, logDir.resolve("pgbench-" + name + ".log")));
+        return List.of("-h", url.group(1), "-p", url.group(2), "-U", database.user(), url.group(3));
     }
 
     private static Result parse(String output) {
