@@ -1,6 +1,7 @@
 package io.syncpoint.lock.bench;
 
 import io.syncpoint.lock.persistence.jdbi.PostgresSettings;
+import io.syncpoint.lock.persistence.jdbi.StoreStatements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,31 +34,11 @@ final class Pgbench {
     private static final String HOLDER = "CAST('00000000-0000-7000-8000-00000000b0b0' AS uuid)";
     private static final String HOLDER_INFO = "CAST('{\"name\":\"Pgbench\",\"email\":\"pgbench@bench.test\"}' AS jsonb)";
 
-    /** The first round trip of every lock transaction: lock the appointment's row, read everything else. */
-    private static final String OPENING = """
-            \\startpipeline
-            BEGIN;
-            SELECT id, title, description, starts_at, ends_at, location, attendees, status, version, created_by,
-              created_at, updated_at FROM appointments WHERE id = APPOINTMENT FOR UPDATE;
-            WITH head AS (SELECT clock.db_now, l.id AS lock_id, l.appointment_id AS lock_appointment_id,
-              l.holder_id AS lock_holder_id, l.user_info AS lock_user_info, l.created_at AS lock_created_at,
-              l.expires_at AS lock_expires_at, l.version AS lock_version, l.fencing_token AS lock_fencing_token,
-              l.renewals AS lock_renewals, l.last_active_at AS lock_last_active_at, due.due_at,
-              (SELECT max(ticket) FROM edit_requests WHERE appointment_id = APPOINTMENT) AS last_ticket,
-              CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = APPOINTMENT)
-              AND (l.id IS NULL OR l.expires_at <= clock.db_now + 0 * interval '1 microsecond')
-              THEN nextval('fencing_tokens') END AS next_token
-              FROM (SELECT clock_timestamp() AS db_now) AS clock
-              LEFT JOIN appointment_locks l ON l.appointment_id = APPOINTMENT
-              LEFT JOIN appointment_due_steps due ON due.appointment_id = APPOINTMENT)
-              SELECT head.*, r.id AS request_id, r.appointment_id AS request_appointment_id,
-              r.requester_id AS request_requester_id, r.requester_info AS request_requester_info,
-              r.message AS request_message, r.created_at AS request_created_at, r.state AS request_state,
-              r.ticket AS request_ticket, r.offered_until AS request_offered_until, r.updated_at AS request_updated_at,
-              r.reason AS request_reason FROM head LEFT JOIN edit_requests r ON r.appointment_id = APPOINTMENT
-              AND r.state IN ('pending', 'offered') ORDER BY r.ticket;
-            \\endpipeline
-            """;
+    /** The first round trip of every lock transaction, the store's own statements on the client's appointment. */
+    private static final String OPENING = "\\startpipeline\nBEGIN;\n"
+            + placeholders(StoreStatements.opening(), APPOINTMENT, APPOINTMENT, APPOINTMENT, "0", APPOINTMENT,
+                    APPOINTMENT, APPOINTMENT)
+            + ";\n\\endpipeline\n";
 
     /** The second round trip: the lease change, its history row and its event, with the COMMIT. */
     private static final String WRITES = """
@@ -96,13 +77,21 @@ final class Pgbench {
             + "{\\\"userId\\\":\\\"01a24b10-efde-77a0-bf9e-510005e30570\\\",\\\"name\\\":\\\"Pgbench\\\","
             + "\\\"email\\\":\\\"pgbench@bench.test\\\",\\\"position\\\":null}}}\"}";
 
-    /** lock-status's one statement, on the appointment in {@code :locked}. */
-    static final String LOCK_STATUS = "SELECT clock_timestamp() AS db_now, EXISTS (SELECT 1 FROM appointments"
-            + " WHERE id = :locked) AS appointment_exists, l.id AS lock_id, l.appointment_id AS lock_appointment_id,"
-            + " l.holder_id AS lock_holder_id, l.user_info AS lock_user_info, l.created_at AS lock_created_at,"
-            + " l.expires_at AS lock_expires_at, l.version AS lock_version, l.fencing_token AS lock_fencing_token,"
-            + " l.renewals AS lock_renewals, l.last_active_at AS lock_last_active_at FROM (SELECT 1) AS one"
-            + " LEFT JOIN appointment_locks l ON l.appointment_id = :locked;\n";
+    /** lock-status's one statement, the store's own, on the appointment in {@code :locked}. */
+    static final String LOCK_STATUS = placeholders(StoreStatements.lockStatus(), ":locked", ":locked") + ";\n";
+
+    /** {@code sql} with its {@code ?} placeholders replaced by {@code values}, in order; one value for each. */
+    private static String placeholders(String sql, String... values) {
+        String[] parts = sql.split("\\?", -1);
+        if (parts.length != values.length + 1) {
+            throw new IllegalStateException((parts.length - 1) + " placeholders, " + values.length + " values: " + sql);
+        }
+        StringBuilder text = new StringBuilder(parts[0]);
+        for (int i = 0; i < values.length; i++) {
+            text.append(values[i]).append(parts[i + 1]);
+        }
+        return text.toString();
+    }
 
     /** The appointments {@link #LOCK_PAIR} locks, one per client, created if missing. */
     static String lockPairSetUp(int clients) {

@@ -40,7 +40,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release.
  */
 final class JdbiLockStore implements LockStore {
-    private static final String READ_LEASE = "SELECT clock_timestamp() AS db_now,"
+    static final String READ_LEASE = "SELECT clock_timestamp() AS db_now,"
             + " EXISTS (SELECT 1 FROM appointments WHERE id = ?) AS appointment_exists, "
             + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
             + " FROM (SELECT 1) AS one LEFT JOIN appointment_locks l ON l.appointment_id = ?";

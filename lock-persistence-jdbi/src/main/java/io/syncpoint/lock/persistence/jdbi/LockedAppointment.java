@@ -41,7 +41,7 @@ record LockedAppointment(Optional<Appointment> appointment, Optional<Appointment
     // One row of clock, lease, due instant, last ticket and token (a CTE: with its volatile functions
     // PostgreSQL evaluates it once, so the sequence is advanced once however many requests are open),
     // repeated beside each open request.
-    private static final String SQL = "SELECT " + Rows.APPOINTMENT_COLUMNS + " FROM appointments WHERE id = ? FOR UPDATE;\n"
+    static final String SQL = "SELECT " + Rows.APPOINTMENT_COLUMNS + " FROM appointments WHERE id = ? FOR UPDATE;\n"
             + "WITH head AS (SELECT clock.db_now, " + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
             + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = ?) AS last_ticket,"
             + " CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = ?)"
