@@ -6,6 +6,7 @@ import io.syncpoint.lock.core.domain.Actor;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.LockState;
 import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.PageRequest;
 import io.syncpoint.lock.core.domain.Rejection;
@@ -13,6 +14,7 @@ import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.port.in.AcquireLock;
 import io.syncpoint.lock.core.port.in.CreateAppointment;
+import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.in.ReleaseLock;
 import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
@@ -44,6 +46,8 @@ public abstract class LockRaces {
     private static final int WORKERS = 12;
     private static final int ITERATIONS_PER_WORKER = 120;
     private static final int HOT_APPOINTMENTS = 3;
+    private static final int READERS = 12;
+    private static final int STATUS_ROUNDS = 60;
 
     /**
      * What a race runs on: the store (for its clock and history) and one or more sets of services
@@ -223,6 +227,86 @@ public abstract class LockRaces {
             assertThat(setup.store().locks().findLock(appointmentId)).isEmpty();
         }
         assertThat(acquiredRows).isEqualTo(grants.get());
+    }
+
+    /**
+     * Holders acquire and release while readers flood lock-status on the same appointments (and on
+     * one that does not exist) through every node. A holder's own status read, made right after its
+     * acquire or release returned, always shows that change: however a store serves concurrent reads,
+     * none is answered with what was committed before it was asked.
+     */
+    @Test
+    void everyStatusReadShowsWhatWasCommittedBeforeItWasAskedWhileReadersFloodTheSameAppointments()
+            throws Exception {
+        Setup setup = setup();
+        List<UUID> hot = new ArrayList<>();
+        for (int i = 0; i < HOT_APPOINTMENTS; i++) {
+            hot.add(newAppointment(setup, "Watched " + i));
+        }
+        UUID nowhere = UUID.randomUUID();
+        List<Actor> people = contenders(setup, HOT_APPOINTMENTS + 1);
+        List<Actor> holders = people.subList(0, HOT_APPOINTMENTS);
+        Actor watcher = people.get(HOT_APPOINTMENTS);
+        AtomicInteger wrongReadings = new AtomicInteger();
+        AtomicLong floodReadings = new AtomicLong();
+        CountDownLatch holdersDone = new CountDownLatch(HOT_APPOINTMENTS);
+        ExecutorService pool = Executors.newFixedThreadPool(HOT_APPOINTMENTS + READERS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int r = 0; r < READERS; r++) {
+                LockService locks = setup.locksFor(r);
+                running.add(pool.submit(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    while (holdersDone.getCount() > 0) {
+                        int slot = random.nextInt(HOT_APPOINTMENTS + 1);
+                        UUID appointmentId = slot == HOT_APPOINTMENTS ? nowhere : hot.get(slot);
+                        Outcome<GetLockStatus.LockStatus> status = locks.status(watcher, appointmentId);
+                        boolean right = slot == HOT_APPOINTMENTS
+                                ? status.rejectionOrThrow() instanceof Rejection.NotFound
+                                : status.orElseThrow().lock().map(lock -> lock.appointmentId().equals(appointmentId)
+                                        && lock.holderId().equals(holders.get(slot).userId())).orElse(true);
+                        if (!right) {
+                            wrongReadings.incrementAndGet();
+                        }
+                        floodReadings.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (int h = 0; h < HOT_APPOINTMENTS; h++) {
+                Actor holder = holders.get(h);
+                UUID appointmentId = hot.get(h);
+                LockService writing = setup.locksFor(h);
+                LockService reading = setup.locksFor(h + 1);
+                running.add(pool.submit(() -> {
+                    try {
+                        for (int round = 0; round < STATUS_ROUNDS; round++) {
+                            AcquireLock.Acquisition taken = writing.acquire(AcquireLock.Command.of(holder, appointmentId))
+                                    .orElseThrow();
+                            GetLockStatus.LockStatus held = reading.status(holder, appointmentId).orElseThrow();
+                            assertThat(held.state()).as("round %d after the acquire", round)
+                                    .isEqualTo(LockState.LOCKED_BY_USER);
+                            assertThat(held.lock()).contains(taken.lock());
+                            writing.release(ReleaseLock.Command.of(holder, appointmentId)).orElseThrow();
+                            GetLockStatus.LockStatus free = reading.status(holder, appointmentId).orElseThrow();
+                            assertThat(free.state()).as("round %d after the release", round)
+                                    .isEqualTo(LockState.UNLOCKED);
+                            assertThat(free.lock()).isEmpty();
+                        }
+                    } finally {
+                        holdersDone.countDown();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> task : running) {
+                task.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(wrongReadings.get()).isZero();
+        assertThat(floodReadings.get()).isGreaterThan(READERS);
     }
 
     private static List<LockHistoryEntry> oldestFirst(Setup setup, UUID appointmentId) {

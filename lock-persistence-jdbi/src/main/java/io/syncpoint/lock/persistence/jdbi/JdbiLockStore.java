@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -45,10 +46,25 @@ final class JdbiLockStore implements LockStore {
             + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
             + " FROM (SELECT 1) AS one LEFT JOIN appointment_locks l ON l.appointment_id = ?";
 
+    /** {@link #READ_LEASE} for each appointment in an array, one row each. */
+    private static final String READ_LEASES = "SELECT clock_timestamp() AS db_now, asked.id AS asked_id,"
+            + " EXISTS (SELECT 1 FROM appointments a WHERE a.id = asked.id) AS appointment_exists, "
+            + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
+            + " FROM unnest(CAST(? AS uuid[])) AS asked(id) LEFT JOIN appointment_locks l ON l.appointment_id = asked.id";
+
+    /**
+     * How many lock-status statements one node keeps under way at once; readings that arrive meanwhile
+     * share the next. Two rather than one, so that one stalled connection does not hold up every
+     * reading of the node. See {@code docs/performance-changes.md} for what it bought.
+     */
+    static final int LEASE_READINGS_UNDER_WAY = 2;
+
     private final Database database;
+    private final CoalescedReads<UUID, LeaseReading> leaseReadings;
 
     JdbiLockStore(Database database) {
         this.database = database;
+        this.leaseReadings = new CoalescedReads<>(LEASE_READINGS_UNDER_WAY, this::readLeases);
     }
 
     @Override
@@ -67,19 +83,35 @@ final class JdbiLockStore implements LockStore {
         return database.withHandle(database::now);
     }
 
-    /** One statement: the appointment's existence, its lease row and the database's clock. */
+    /**
+     * One statement: the appointment's existence, its lease row and the database's clock. Under load,
+     * concurrent readings share statements ({@link CoalescedReads}, {@link #READ_LEASES}).
+     */
     @Override
     public LeaseReading readLease(UUID appointmentId) {
+        return leaseReadings.read(appointmentId);
+    }
+
+    private Map<UUID, LeaseReading> readLeases(Set<UUID> appointmentIds) {
         return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(READ_LEASE)) {
-                StatementBatch.bind(statement, List.of(appointmentId, appointmentId));
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    Optional<AppointmentLock> lease = rows.getObject("lock_id") == null
-                            ? Optional.empty() : Optional.of(Rows.lock(rows, "lock_"));
-                    return new LeaseReading(rows.getBoolean("appointment_exists"), lease,
-                            database.onStoreClock(Rows.instant(rows, "db_now")));
+            UUID only = appointmentIds.size() == 1 ? appointmentIds.iterator().next() : null;
+            try (PreparedStatement statement = connection.prepareStatement(only != null ? READ_LEASE : READ_LEASES)) {
+                if (only != null) {
+                    StatementBatch.bind(statement, List.of(only, only));
+                } else {
+                    statement.setArray(1, connection.createArrayOf("uuid", appointmentIds.toArray()));
                 }
+                Map<UUID, LeaseReading> readings = new HashMap<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        UUID appointmentId = only != null ? only : Rows.uuid(rows, "asked_id");
+                        Optional<AppointmentLock> lease = rows.getObject("lock_id") == null
+                                ? Optional.empty() : Optional.of(Rows.lock(rows, "lock_"));
+                        readings.put(appointmentId, new LeaseReading(rows.getBoolean("appointment_exists"), lease,
+                                database.onStoreClock(Rows.instant(rows, "db_now"))));
+                    }
+                }
+                return readings;
             }
         });
     }
