@@ -326,18 +326,19 @@ public final class BenchmarkRun {
      * the database and the server share the machine, estimated from the in-memory server's own cost.
      */
     private Void lockStatements(PostgresSettings database) throws Exception {
-        Pgbench.Result pairs = lockPairs(database, "server-lock-pairs");
-        double operations = 2 * pairs.tps();
-        table.add(new Table.Row("write reference: pgbench running the store's own acquire + release statements"
+        Pgbench.Result operations = lockOperations(database, "server-lock-operations");
+        table.add(new Table.Row("write reference: pgbench running the store's own acquire and release statements"
                 + " (2 round trips each), 16 clients", "PostgreSQL",
-                Table.rate(operations, "lock operations/s") + " (" + Table.rate(pairs.tps(), "pairs/s") + ")",
-                "–", "–", "–", "–", "–", "–", "avg latency per pair " + Table.millis(pairs.latencyAverageMillis())
-                + ceiling("write", operations), "–"));
+                Table.rate(operations.tps(), "lock operations/s") + " (" + Table.rate(operations.tps() / 2, "pairs/s") + ")",
+                Table.millis(operations.p50Millis()), Table.millis(operations.p99Millis()),
+                Table.millis(operations.p999Millis()), "–", "–", "–",
+                "avg latency " + Table.millis(operations.latencyAverageMillis()) + ceiling("write", operations.tps()),
+                "–"));
         return null;
     }
 
-    /** {@link Pgbench#LOCK_PAIR} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
-    private Pgbench.Result lockPairs(PostgresSettings database, String name) throws Exception {
+    /** {@link Pgbench#LOCK_OPERATION} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
+    private Pgbench.Result lockOperations(PostgresSettings database, String name) throws Exception {
         Optional<Path> pgbench = Pgbench.find();
         if (pgbench.isEmpty()) {
             table.note("pgbench scripts: not measured, no pgbench on this machine");
@@ -345,19 +346,20 @@ public final class BenchmarkRun {
         }
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
              Statement statement = connection.createStatement()) {
-            statement.execute(Pgbench.lockPairSetUp(CONNECTIONS));
+            statement.execute(Pgbench.lockOperationSetUp(CONNECTIONS));
         }
-        return Pgbench.runScript(pgbench.get(), database, name,
-                Pgbench.LOCK_PAIR, Map.of("events", Pgbench.EVENTS), CONNECTIONS, measure, out);
+        return Pgbench.runScript(pgbench.get(), database, name, Pgbench.LOCK_OPERATION,
+                Map.of("events", Pgbench.EVENTS, "n", "0"), CONNECTIONS, measure, true, out);
     }
 
     /** pgbench running lock-status's one statement on the locked appointment: the database's share of a read. */
     private Void lockStatusStatement(PostgresSettings database, String locked, LoadRun.Result read) throws Exception {
         Pgbench.Result status = Pgbench.runScript(Pgbench.find().orElseThrow(), database, "lock-status",
-                Pgbench.LOCK_STATUS, Map.of("locked", locked), CONNECTIONS, measure, out);
+                Pgbench.LOCK_STATUS, Map.of("locked", locked), CONNECTIONS, measure, false, out);
         table.add(new Table.Row("read reference: pgbench running lock-status's own statement, 16 clients", "PostgreSQL",
                 Table.rate(status.tps(), "statements/s"), "–", "–", "–", "–", "–", "–",
-                "avg latency " + Table.millis(status.latencyAverageMillis()) + ceiling("read", status.tps()), "–"));
+                "avg latency " + Table.millis(status.latencyAverageMillis()) + ceiling("read", status.tps())
+                + " if every reading sent a statement of its own (under load, readings share statements)", "–"));
         return null;
     }
 
@@ -422,7 +424,7 @@ public final class BenchmarkRun {
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, preRun, measure);
         Optional<Pgbench.Result> statements = Optional.ofNullable(
                 section("pgbench: the store's acquire and release statements (library database)",
-                        () -> lockPairs(database, "library-lock-pairs")));
+                        () -> lockOperations(database, "library-lock-operations")));
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, preRun, measure);
         for (PostgresLibraryRun.Result result : List.of(ours, shedLock)) {
             if (result.errors() > 0) {
@@ -436,9 +438,9 @@ public final class BenchmarkRun {
         table.add(libraryRow("library: lock-core on PostgreSQL, 16 threads, own appointment each, pool 16", ours,
                 String.format(Locale.ROOT, "ShedLock: %,.0f pairs/s, lock p50 %s", shedLock.pairsPerSecond(),
                         Table.millis(shedLock.lockMillis(50)))
-                        + statements.map(pairs -> String.format(Locale.ROOT,
+                        + statements.map(operations -> String.format(Locale.ROOT,
                                 "; pgbench running the store's own statements, same database: %,.0f pairs/s",
-                                pairs.tps())).orElse(""),
+                                operations.tps() / 2)).orElse(""),
                 Table.atLeast("ShedLock pairs/s", ours.pairsPerSecond() / shedLock.pairsPerSecond(), 1.0)));
         return null;
     }

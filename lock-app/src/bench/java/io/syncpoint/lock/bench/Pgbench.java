@@ -19,14 +19,18 @@ import java.util.regex.Pattern;
  * What the database itself sustains, measured by {@code pgbench}: its built-in {@code simple-update}
  * (the write path's reference), and scripts of the very statements the PostgreSQL store sends for a
  * lock-status and for an acquire and a release (captured with {@code log_statement = all}), in the same
- * round trips, so that the database's share of SyncPoint's own work is measured without our Java in it.
+ * round trips, one operation per transaction, so that the database's share of SyncPoint's own work is measured without our Java in it.
  */
 final class Pgbench {
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*$");
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
 
-    record Result(double tps, double latencyAverageMillis) {
+    /** Transactions per second and their average latency; percentiles where each transaction was logged, else -1. */
+    record Result(double tps, double latencyAverageMillis, double p50Millis, double p99Millis, double p999Millis) {
+        Result(double tps, double latencyAverageMillis) {
+            this(tps, latencyAverageMillis, -1, -1, -1);
+        }
     }
 
     private static final String APPOINTMENT = "CAST(md5('syncpoint-pgbench-' || :client_id) AS uuid)";
@@ -53,18 +57,29 @@ final class Pgbench {
             \\endpipeline
             """;
 
-    /** One transaction of the script: an acquire of the client's own appointment, then its release. */
-    static final String LOCK_PAIR = (OPENING + WRITES
+    /** An acquire of the client's own appointment: the store's two round trips. */
+    private static final String ACQUIRE = OPENING + WRITES
             .replace("LEASE_CHANGE", "INSERT INTO appointment_locks (id, appointment_id, holder_id, user_info, created_at,"
                     + " expires_at, version, fencing_token, renewals, last_active_at) VALUES (LEASE, APPOINTMENT,"
                     + " HOLDER, HOLDER_INFO, clock_timestamp(), clock_timestamp() + interval '300 seconds', 1,"
                     + " currval('fencing_tokens'), 0, clock_timestamp())")
-            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL")
-            + OPENING + WRITES
+            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL");
+
+    /** The release of that lease: again two round trips. */
+    private static final String RELEASE = OPENING + WRITES
             .replace("LEASE_CHANGE", "WITH changed AS (DELETE FROM appointment_locks WHERE id = LEASE"
                     + " AND appointment_id = APPOINTMENT RETURNING 1)"
                     + " SELECT expect_one_row(count(*), CAST('no such lease row' AS text)) FROM changed")
-            .replace("ACTION", "'released'").replace("DURATION", "0, 0"))
+            .replace("ACTION", "'released'").replace("DURATION", "0, 0");
+
+    /**
+     * One transaction of the script is one lock operation, as one HTTP request of the write path is: a
+     * client's odd transactions acquire its own appointment, its even ones release it ({@code :n} counts
+     * them, per client, from {@code -D n=0}). So pgbench's rate is operations per second and its
+     * per-transaction log gives each operation's latency.
+     */
+    static final String LOCK_OPERATION = ("\\set n :n + 1\n\\if :n % 2 = 1\n" + ACQUIRE + "\\else\n" + RELEASE
+            + "\\endif\n")
             .replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
             .replace("HOLDER", HOLDER);
 
@@ -93,12 +108,17 @@ final class Pgbench {
         return text.toString();
     }
 
-    /** The appointments {@link #LOCK_PAIR} locks, one per client, created if missing. */
-    static String lockPairSetUp(int clients) {
+    /**
+     * The appointments {@link #LOCK_OPERATION} locks, one per client, created if missing and without a
+     * lease (a run may end between a client's acquire and its release).
+     */
+    static String lockOperationSetUp(int clients) {
+        String appointments = "SELECT CAST(md5('syncpoint-pgbench-' || n) AS uuid) AS id"
+                + " FROM generate_series(0, " + (clients - 1) + ") AS n";
         return "INSERT INTO appointments (id, title, starts_at, ends_at, status, version, created_by, created_at,"
-                + " updated_at) SELECT CAST(md5('syncpoint-pgbench-' || n) AS uuid), 'pgbench ' || n, now(),"
-                + " now() + interval '1 hour', 'scheduled', 1, " + HOLDER + ", now(), now()"
-                + " FROM generate_series(0, " + (clients - 1) + ") AS n ON CONFLICT (id) DO NOTHING";
+                + " updated_at) SELECT id, 'pgbench ' || id, now(), now() + interval '1 hour', 'scheduled', 1, "
+                + HOLDER + ", now(), now() FROM (" + appointments + ") AS ids ON CONFLICT (id) DO NOTHING;"
+                + " DELETE FROM appointment_locks WHERE appointment_id IN (" + appointments + ")";
     }
 
     private Pgbench() {
@@ -129,18 +149,59 @@ final class Pgbench {
 
     /**
      * {@code clients} clients running {@code script} in prepared mode for {@code duration}, with
-     * {@code variables} defined ({@code -D}); no vacuum, as the script uses no pgbench tables.
+     * {@code variables} defined ({@code -D}); no vacuum, as the script uses no pgbench tables. With
+     * {@code latencies}, every transaction is logged ({@code -l}) and the result has its percentiles.
      */
     static Result runScript(Path pgbench, PostgresSettings database, String name, String script,
-            Map<String, String> variables, int clients, Duration duration, Path logDir)
+            Map<String, String> variables, int clients, Duration duration, boolean latencies, Path logDir)
             throws IOException, InterruptedException {
         Path file = logDir.resolve("pgbench-" + name + ".sql");
         Files.writeString(file, script, StandardCharsets.UTF_8);
         List<String> bench = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-f", file.toString(),
                 "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(Math.max(1, duration.toSeconds()))));
         variables.forEach((variable, value) -> bench.addAll(List.of("-D", variable + "=" + value)));
+        Path transactions = logDir.resolve("pgbench-" + name + "-transactions");
+        if (latencies) {
+            bench.addAll(List.of("-l", "--log-prefix=" + transactions));
+        }
         bench.addAll(connection(database));
-        return parse(run(bench, database, logDir.resolve("pgbench-" + name + ".log")));
+        Result result = parse(run(bench, database, logDir.resolve("pgbench-" + name + ".log")));
+        if (!latencies) {
+            return result;
+        }
+        long[] micros = transactionLatencies(transactions);
+        return new Result(result.tps(), result.latencyAverageMillis(), percentile(micros, 50), percentile(micros, 99),
+                percentile(micros, 99.9));
+    }
+
+    /**
+     * The latencies (µs, sorted) of the per-thread logs pgbench wrote under {@code prefix}, which are then
+     * deleted; each line: client, transaction, latency, script, epoch seconds, microseconds.
+     */
+    private static long[] transactionLatencies(Path prefix) throws IOException {
+        List<Path> logs;
+        try (var files = Files.list(prefix.getParent())) {
+            logs = files.filter(path -> path.getFileName().toString().startsWith(prefix.getFileName() + ".")).toList();
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (Path log : logs) {
+            for (String line : Files.readAllLines(log, StandardCharsets.US_ASCII)) {
+                String[] fields = line.split(" ");
+                if (fields.length >= 3) {
+                    latencies.add(Long.parseLong(fields[2]));
+                }
+            }
+            Files.delete(log);
+        }
+        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    private static double percentile(long[] sortedMicros, double percentile) {
+        if (sortedMicros.length == 0) {
+            return -1;
+        }
+        int index = (int) Math.ceil(percentile / 100 * sortedMicros.length) - 1;
+        return sortedMicros[Math.max(0, Math.min(sortedMicros.length - 1, index))] / 1000.0;
     }
 
     /** Host, port and user options, then the database name, from the JDBC URL. */
