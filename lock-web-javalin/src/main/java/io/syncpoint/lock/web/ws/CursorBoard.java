@@ -30,9 +30,17 @@ final class CursorBoard {
         return admitted[0];
     }
 
+    /**
+     * Places the cursor inside the appointment's entry, atomically with the sweep, which drops an
+     * appointment's entry once it holds no cursor: a put after fetching the entry could land in one the
+     * sweep had just dropped, and the cursor would never be swept.
+     */
     void place(DomainEvent.CursorMoved moved, Instant now) {
-        byAppointment.computeIfAbsent(moved.appointmentId(), id -> new ConcurrentHashMap<>())
-                .put(moved.userId(), new Placed(moved, now));
+        byAppointment.compute(moved.appointmentId(), (id, cursors) -> {
+            Map<UUID, Placed> placed = cursors == null ? new ConcurrentHashMap<>() : cursors;
+            placed.put(moved.userId(), new Placed(moved, now));
+            return placed;
+        });
     }
 
     /** Removes the cursor; false when there was none (already swept, or never moved). */
