@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * What the database itself sustains, measured by {@code pgbench}: its built-in {@code simple-update}
  * (the write path's reference), and scripts of the very statements the PostgreSQL store sends for a
  * lock-status and for an acquire and a release (captured with {@code log_statement = all}), in the same
- * round trips, one operation per transaction, so that the database's share of SyncPoint's own work is measured without our Java in it.
+ * round trips, one operation per transaction, so that the database's share of SyncPoint's own work is
+ * measured without our Java in it.
  */
 final class Pgbench {
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*$");
