@@ -266,7 +266,7 @@ public final class BenchmarkRun {
                     bare == null ? "bare Javalin: not measured" : "bare Javalin route: " + Table.rate(bare.perSecond(), "req/s"),
                     bare == null ? "–" : Table.atLeast("bare Javalin", read.perSecond() / bare.perSecond(), 0.5)));
             if (store.equals("PostgreSQL") && postgres.isPresent() && pgbench.isPresent()) {
-                section("pgbench: lock-status's statement", () -> lockStatusStatement(postgres.get(), locked, read));
+                section("pgbench: lock-status's statement", () -> lockStatusStatement(postgres.get(), locked));
             }
             if (!store.equals("PostgreSQL")) {
                 inMemory.put("write", write);
@@ -353,7 +353,7 @@ public final class BenchmarkRun {
     }
 
     /** pgbench running lock-status's one statement on the locked appointment: the database's share of a read. */
-    private Void lockStatusStatement(PostgresSettings database, String locked, LoadRun.Result read) throws Exception {
+    private Void lockStatusStatement(PostgresSettings database, String locked) throws Exception {
         Pgbench.Result status = Pgbench.runScript(Pgbench.find().orElseThrow(), database, "lock-status",
                 Pgbench.LOCK_STATUS, Map.of("locked", locked), CONNECTIONS, measure, false, out);
         table.add(new Table.Row("read reference: pgbench running lock-status's own statement, 16 clients", "PostgreSQL",
