@@ -238,11 +238,9 @@ public final class BenchmarkRun {
                     HttpWorkloads.writePath(users, writeAppointments), warmUp, measure, List.of(server));
             Optional<Pgbench.Result> pgbench = store.equals("PostgreSQL") && postgres.isPresent()
                     ? Optional.ofNullable(section("pgbench", () -> pgbench(postgres.get()))) : Optional.empty();
-            if (store.equals("PostgreSQL") && postgres.isPresent() && pgbench.isPresent()) {
-                section("pgbench: the store's acquire and release statements", () -> lockStatements(postgres.get()));
-            }
             String rssTarget = Table.atMost("RSS", write.maxRssBytes() / 1048576.0, 256, "MB");
             if (pgbench.isPresent()) {
+                section("pgbench: the store's acquire and release statements", () -> lockStatements(postgres.get()));
                 double tps = pgbench.get().tps();
                 table.add(loadRow("write: acquire + release, 16 conns, own appointment each", store, write,
                         String.format(Locale.ROOT, "pgbench simple-update, 16 clients: %,.0f TPS, avg %.2f ms", tps,
@@ -265,7 +263,7 @@ public final class BenchmarkRun {
             table.add(loadRow("read: lock-status of a locked appointment", store, read,
                     bare == null ? "bare Javalin: not measured" : "bare Javalin route: " + Table.rate(bare.perSecond(), "req/s"),
                     bare == null ? "–" : Table.atLeast("bare Javalin", read.perSecond() / bare.perSecond(), 0.5)));
-            if (store.equals("PostgreSQL") && postgres.isPresent() && pgbench.isPresent()) {
+            if (pgbench.isPresent()) {
                 section("pgbench: lock-status's statement", () -> lockStatusStatement(postgres.get(), locked));
             }
             if (!store.equals("PostgreSQL")) {

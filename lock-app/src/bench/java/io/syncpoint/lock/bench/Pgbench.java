@@ -94,7 +94,7 @@ final class Pgbench {
             + "\\\"email\\\":\\\"pgbench@bench.test\\\",\\\"position\\\":null}}}\"}";
 
     /** lock-status's one statement, the store's own, on the appointment in {@code :locked}. */
-    static final String LOCK_STATUS = placeholders(StoreStatements.lockStatus(), ":locked", ":locked") + ";\n";
+    static final String LOCK_STATUS = placeholders(StoreStatements.lockStatus(), ":locked") + ";\n";
 
     /** {@code sql} with its {@code ?} placeholders replaced by {@code values}, in order; one value for each. */
     private static String placeholders(String sql, String... values) {

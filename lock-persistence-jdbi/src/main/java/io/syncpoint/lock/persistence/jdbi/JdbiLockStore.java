@@ -41,16 +41,11 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release.
  */
 final class JdbiLockStore implements LockStore {
-    static final String READ_LEASE = "SELECT clock_timestamp() AS db_now,"
-            + " EXISTS (SELECT 1 FROM appointments WHERE id = ?) AS appointment_exists, "
-            + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
-            + " FROM (SELECT 1) AS one LEFT JOIN appointment_locks l ON l.appointment_id = ?";
+    /** lock-status's statement for one appointment: its existence, its lease row and the database's clock. */
+    static final String READ_LEASE = readingLeases("(VALUES (CAST(? AS uuid)))");
 
-    /** {@link #READ_LEASE} for each appointment in an array, one row each. */
-    private static final String READ_LEASES = "SELECT clock_timestamp() AS db_now, asked.id AS asked_id,"
-            + " EXISTS (SELECT 1 FROM appointments a WHERE a.id = asked.id) AS appointment_exists, "
-            + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
-            + " FROM unnest(CAST(? AS uuid[])) AS asked(id) LEFT JOIN appointment_locks l ON l.appointment_id = asked.id";
+    /** The same for each appointment in an array, one row each: readings that share a statement. */
+    private static final String READ_LEASES = readingLeases("unnest(CAST(? AS uuid[]))");
 
     /**
      * How many lock-status statements one node keeps under way at once; readings that arrive meanwhile
@@ -92,19 +87,27 @@ final class JdbiLockStore implements LockStore {
         return leaseReadings.read(appointmentId);
     }
 
+    /** The lease reading of every appointment {@code asked} gives (a row source of one uuid column). */
+    private static String readingLeases(String asked) {
+        return "SELECT asked.id AS asked_id, clock_timestamp() AS db_now,"
+                + " EXISTS (SELECT 1 FROM appointments a WHERE a.id = asked.id) AS appointment_exists, "
+                + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
+                + " FROM " + asked + " AS asked(id) LEFT JOIN appointment_locks l ON l.appointment_id = asked.id";
+    }
+
     private Map<UUID, LeaseReading> readLeases(Set<UUID> appointmentIds) {
         return database.withConnection(connection -> {
-            UUID only = appointmentIds.size() == 1 ? appointmentIds.iterator().next() : null;
-            try (PreparedStatement statement = connection.prepareStatement(only != null ? READ_LEASE : READ_LEASES)) {
-                if (only != null) {
-                    StatementBatch.bind(statement, List.of(only, only));
+            boolean one = appointmentIds.size() == 1;
+            try (PreparedStatement statement = connection.prepareStatement(one ? READ_LEASE : READ_LEASES)) {
+                if (one) {
+                    StatementBatch.bind(statement, List.copyOf(appointmentIds));
                 } else {
                     statement.setArray(1, connection.createArrayOf("uuid", appointmentIds.toArray()));
                 }
                 Map<UUID, LeaseReading> readings = new HashMap<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        UUID appointmentId = only != null ? only : Rows.uuid(rows, "asked_id");
+                        UUID appointmentId = Rows.uuid(rows, "asked_id");
                         Optional<AppointmentLock> lease = rows.getObject("lock_id") == null
                                 ? Optional.empty() : Optional.of(Rows.lock(rows, "lock_"));
                         readings.put(appointmentId, new LeaseReading(rows.getBoolean("appointment_exists"), lease,

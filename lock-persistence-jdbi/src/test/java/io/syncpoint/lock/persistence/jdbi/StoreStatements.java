@@ -17,7 +17,7 @@ public final class StoreStatements {
         return LockedAppointment.SQL;
     }
 
-    /** lock-status's one statement. Two placeholders, both the appointment's id. */
+    /** lock-status's one statement. One placeholder: the appointment's id. */
     public static String lockStatus() {
         return JdbiLockStore.READ_LEASE;
     }
