@@ -113,7 +113,9 @@ public final class Application implements AutoCloseable {
             LOG.info("Admin account {} is ready", admin.email());
         });
         if (config.demoData()) {
-            DemoData.load(accounts, appointments, stores.appointments(), clock);
+            AccountService demoAccounts = new AccountService(stores.users(), DemoData.hasher(), tokens,
+                    IdGenerator.timeOrdered(), clock);
+            DemoData.load(demoAccounts, appointments, stores.appointments(), clock);
         }
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
