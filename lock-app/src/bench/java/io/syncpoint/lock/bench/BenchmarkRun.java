@@ -280,7 +280,9 @@ public final class BenchmarkRun {
                 WebSocketBench.FanOut fanOut = WebSocketBench.fanOut(server, socketUsers, SUBSCRIBERS, holder, watched,
                         events);
                 table.add(new Table.Row("WebSocket: acquire's answer to the last of 1,000 subscribers' lock-acquired",
-                        store, fanOut.latency().getTotalCount() + " events", Table.millis(fanOut.millis(50)),
+                        store, fanOut.latency().getTotalCount() + " events (CPU per acquire and release: load generator "
+                                + Table.millis(fanOut.clientMillisPerRound()) + ", server "
+                                + Table.millis(fanOut.serverMillisPerRound()) + ")", Table.millis(fanOut.millis(50)),
                         Table.millis(fanOut.millis(99)), Table.millis(fanOut.millis(99.9)),
                         fanOut.incomplete() + " of " + fanOut.events() + " incomplete", Table.megabytes(server.rssBytes()),
                         Table.megabytes(server.heapUsedBytes()), "–",

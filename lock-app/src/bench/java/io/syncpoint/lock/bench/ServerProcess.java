@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,11 @@ final class ServerProcess implements AutoCloseable {
     /** From the launch of the process to its first healthy answer. */
     double startSeconds() {
         return startSeconds;
+    }
+
+    /** CPU time (user and system) the server has used since it started; -1 where the platform does not tell. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     /** Resident set size now, from {@code /proc/<pid>/status}; -1 where there is no {@code /proc}. */

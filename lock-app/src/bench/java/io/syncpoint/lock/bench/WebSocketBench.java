@@ -1,15 +1,8 @@
 package io.syncpoint.lock.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +10,23 @@ import org.HdrHistogram.Histogram;
 
 /** WebSocket fan-out to many subscribers of one appointment, and the cost of many idle sockets. */
 final class WebSocketBench {
-    private static final int HANDSHAKES_AT_ONCE = 64;
 
-    record FanOut(Histogram latency, int events, int incomplete) {
+    /**
+     * @param clientCpuNanos the load generator's CPU time over all rounds (its 1,000 sockets receiving)
+     * @param serverCpuNanos the server's CPU time over all rounds, -1 where the platform does not tell
+     */
+    record FanOut(Histogram latency, int events, int incomplete, long clientCpuNanos, long serverCpuNanos) {
         double millis(double percentile) {
             return latency.getValueAtPercentile(percentile) / 1e6;
+        }
+
+        /** CPU per round (an acquire and a release: two events, each to every subscriber), in ms. */
+        double clientMillisPerRound() {
+            return clientCpuNanos / 1e6 / events;
+        }
+
+        double serverMillisPerRound() {
+            return serverCpuNanos < 0 ? -1 : serverCpuNanos / 1e6 / events;
         }
     }
 
@@ -40,16 +45,13 @@ final class WebSocketBench {
         }
     }
 
-    private final List<HttpClient> clients = new ArrayList<>();
-    private final List<WebSocket> sockets = new ArrayList<>();
+    private final RawWebSockets sockets;
     private final AtomicInteger opened = new AtomicInteger();
     private volatile Round round = new Round(0);
     private volatile CountDownLatch subscribed = new CountDownLatch(0);
 
-    private WebSocketBench() {
-        for (int i = 0; i < 4; i++) {
-            clients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
-        }
+    private WebSocketBench(ServerProcess server) throws IOException {
+        sockets = new RawWebSockets("127.0.0.1", server.port(), this::frame);
     }
 
     /**
@@ -59,10 +61,10 @@ final class WebSocketBench {
      */
     static FanOut fanOut(ServerProcess server, List<Api.User> users, int subscribers, Api.User holder,
                          String appointment, int events) throws Exception {
-        WebSocketBench bench = new WebSocketBench();
+        WebSocketBench bench = new WebSocketBench(server);
         try {
             bench.subscribed = new CountDownLatch(subscribers);
-            bench.open(server, users, subscribers, "/appointments/" + appointment + "/updates");
+            bench.open(users, subscribers, "/appointments/" + appointment + "/updates");
             if (!bench.subscribed.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("only " + (subscribers - bench.subscribed.getCount())
                         + " of " + subscribers + " sockets got their snapshot");
@@ -70,6 +72,8 @@ final class WebSocketBench {
             Histogram latency = new Histogram(3_600_000_000_000L, 3);
             int incomplete = 0;
             String path = Api.BASE + "/appointments/" + appointment;
+            long clientCpu = LoadRun.processCpuNanos();
+            long serverCpu = server.cpuNanos();
             try (HttpConnection http = new HttpConnection("127.0.0.1", server.port())) {
                 for (int event = 0; event < events; event++) {
                     Round current = new Round(subscribers);
@@ -88,7 +92,9 @@ final class WebSocketBench {
                     current.released.await(10, TimeUnit.SECONDS);
                 }
             }
-            return new FanOut(latency, events, incomplete);
+            long serverCpuAfter = server.cpuNanos();
+            return new FanOut(latency, events, incomplete, LoadRun.processCpuNanos() - clientCpu,
+                    serverCpu < 0 || serverCpuAfter < 0 ? -1 : serverCpuAfter - serverCpu);
         } finally {
             bench.closeAll();
         }
@@ -100,13 +106,9 @@ final class WebSocketBench {
         Thread.sleep(1_000);
         long rssBefore = server.rssBytes();
         long heapBefore = server.heapUsedBytes();
-        WebSocketBench bench = new WebSocketBench();
+        WebSocketBench bench = new WebSocketBench(server);
         try {
-            bench.open(server, users, count, "/ws");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (bench.opened.get() < count && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            bench.open(users, count, "/ws");
             Thread.sleep(2_000);
             server.collectGarbage();
             Thread.sleep(1_000);
@@ -116,58 +118,31 @@ final class WebSocketBench {
         }
     }
 
-    private void open(ServerProcess server, List<Api.User> users, int count, String path) throws Exception {
-        Semaphore handshakes = new Semaphore(HANDSHAKES_AT_ONCE);
-        List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+    /** Opens {@code count} sockets one after the other; a refused one is not counted in {@link #opened}. */
+    private void open(List<Api.User> users, int count, String path) {
         for (int i = 0; i < count; i++) {
-            handshakes.acquire();
-            URI uri = URI.create("ws://127.0.0.1:" + server.port() + Api.BASE + path + "?token="
-                    + users.get(i % users.size()).token());
-            CompletableFuture<WebSocket> socket = clients.get(i % clients.size()).newWebSocketBuilder()
-                    .buildAsync(uri, new Listener());
-            socket.whenComplete((ws, failure) -> handshakes.release());
-            pending.add(socket);
-        }
-        for (CompletableFuture<WebSocket> socket : pending) {
-            sockets.add(socket.get(60, TimeUnit.SECONDS));
+            try {
+                sockets.open(Api.BASE + path + "?token=" + users.get(i % users.size()).token());
+                opened.incrementAndGet();
+            } catch (IOException e) {
+                System.out.println("[bench] a socket was refused: " + e.getMessage());
+            }
         }
     }
 
     private void closeAll() {
-        sockets.forEach(WebSocket::abort);
-        sockets.clear();
+        sockets.close();
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            opened.incrementAndGet();
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                frame(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void frame(String frame) {
-            if (frame.contains("\"type\":\"lock-acquired\"")) {
-                Round current = round;
-                current.lastArrival.accumulateAndGet(System.nanoTime(), Math::max);
-                current.acquired.countDown();
-            } else if (frame.contains("\"type\":\"lock-released\"")) {
-                round.released.countDown();
-            } else if (frame.contains("\"type\":\"subscribed\"")) {
-                subscribed.countDown();
-            }
+    private void frame(String frame) {
+        if (frame.contains("\"type\":\"lock-acquired\"")) {
+            Round current = round;
+            current.lastArrival.accumulateAndGet(System.nanoTime(), Math::max);
+            current.acquired.countDown();
+        } else if (frame.contains("\"type\":\"lock-released\"")) {
+            round.released.countDown();
+        } else if (frame.contains("\"type\":\"subscribed\"")) {
+            subscribed.countDown();
         }
     }
 }
