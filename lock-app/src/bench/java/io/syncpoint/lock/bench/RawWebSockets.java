@@ -112,8 +112,11 @@ final class RawWebSockets implements AutoCloseable {
                 Socket joined;
                 while ((joined = joining.poll()) != null) {
                     sockets.add(joined);
-                    joined.channel.register(selector, SelectionKey.OP_READ, joined);
-                    joined.frames();
+                    SelectionKey key = joined.channel.register(selector, SelectionKey.OP_READ, joined);
+                    if (!joined.frames()) {
+                        key.cancel();
+                        closeQuietly(joined.channel);
+                    }
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
                     Socket socket = (Socket) key.attachment();

@@ -10,7 +10,6 @@ import org.HdrHistogram.Histogram;
 
 /** WebSocket fan-out to many subscribers of one appointment, and the cost of many idle sockets. */
 final class WebSocketBench {
-
     /**
      * @param clientCpuNanos the load generator's CPU time over all rounds (its 1,000 sockets receiving)
      * @param serverCpuNanos the server's CPU time over all rounds, -1 where the platform does not tell

@@ -39,8 +39,8 @@ final class DemoData {
     static final String BOB_PASSWORD = "bob-demo-pass";
     /**
      * The demo passwords' bcrypt hashes as the server makes them (version 2a, default cost), made once,
-     * so a fresh embedded server does not spend three bcrypt rounds, a quarter of its start, on
-     * accounts whose passwords it prints anyway.
+     * so a fresh embedded server does not spend three bcrypt rounds (a quarter of a second of its start
+     * on two cores) on accounts whose passwords it prints anyway.
      */
     private static final Map<String, String> PASSWORD_HASHES = Map.of(
             ADMIN_PASSWORD, "$2a$10$BpZjzG4VLSJvSCgp65ely.nKfctIrgfDcmQs/2IK/8QoHXWxYH3/W",
