@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -45,7 +44,6 @@ final class WebSocketBench {
     }
 
     private final RawWebSockets sockets;
-    private final AtomicInteger opened = new AtomicInteger();
     private volatile Round round = new Round(0);
     private volatile CountDownLatch subscribed = new CountDownLatch(0);
 
@@ -95,7 +93,7 @@ final class WebSocketBench {
             return new FanOut(latency, events, incomplete, LoadRun.processCpuNanos() - clientCpu,
                     serverCpu < 0 || serverCpuAfter < 0 ? -1 : serverCpuAfter - serverCpu);
         } finally {
-            bench.closeAll();
+            bench.sockets.close();
         }
     }
 
@@ -107,30 +105,28 @@ final class WebSocketBench {
         long heapBefore = server.heapUsedBytes();
         WebSocketBench bench = new WebSocketBench(server);
         try {
-            bench.open(users, count, "/ws");
+            int open = bench.open(users, count, "/ws");
             Thread.sleep(2_000);
             server.collectGarbage();
             Thread.sleep(1_000);
-            return new IdleSockets(bench.opened.get(), rssBefore, server.rssBytes(), heapBefore, server.heapUsedBytes());
+            return new IdleSockets(open, rssBefore, server.rssBytes(), heapBefore, server.heapUsedBytes());
         } finally {
-            bench.closeAll();
+            bench.sockets.close();
         }
     }
 
-    /** Opens {@code count} sockets one after the other; a refused one is not counted in {@link #opened}. */
-    private void open(List<Api.User> users, int count, String path) {
+    /** Opens {@code count} sockets one after the other; how many the server accepted. */
+    private int open(List<Api.User> users, int count, String path) {
+        int open = 0;
         for (int i = 0; i < count; i++) {
             try {
                 sockets.open(Api.BASE + path + "?token=" + users.get(i % users.size()).token());
-                opened.incrementAndGet();
+                open++;
             } catch (IOException e) {
                 System.out.println("[bench] a socket was refused: " + e.getMessage());
             }
         }
-    }
-
-    private void closeAll() {
-        sockets.close();
+        return open;
     }
 
     private void frame(String frame) {
