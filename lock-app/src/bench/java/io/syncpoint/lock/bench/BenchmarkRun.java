@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -426,6 +427,9 @@ public final class BenchmarkRun {
                 section("pgbench: the store's acquire and release statements (library database)",
                         () -> lockOperations(database, "library-lock-operations")));
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, preRun, measure);
+        Optional<LeastWork> leastWork = Optional.ofNullable(
+                section("pgbench: ShedLock's statements and the least an audited lock writes (library database)",
+                        () -> leastWork(database)));
         for (PostgresLibraryRun.Result result : List.of(ours, shedLock)) {
             if (result.errors() > 0) {
                 table.note(String.format(Locale.ROOT, "%s: %,d lock attempts not granted, of which %,d threw%s",
@@ -440,9 +444,69 @@ public final class BenchmarkRun {
                         Table.millis(shedLock.lockMillis(50)))
                         + statements.map(operations -> String.format(Locale.ROOT,
                                 "; pgbench running the store's own statements, same database: %,.0f pairs/s",
-                                operations.tps() / 2)).orElse(""),
+                                operations.tps() / 2)).orElse("")
+                        + leastWork.map(least -> String.format(Locale.ROOT,
+                                "; the least an audited, notifying lock writes: %,.0f pairs/s (%.2f× ShedLock's"
+                                + " statements)", least.notified().tps(), least.notified().tps() / least.shedLock().tps()))
+                                .orElse(""),
                 Table.atLeast("ShedLock pairs/s", ours.pairsPerSecond() / shedLock.pairsPerSecond(), 1.0)));
         return null;
+    }
+
+    /** What the database sustains, in pairs per second, for ShedLock's statements and for the least work of an audited lock. */
+    private record LeastWork(Pgbench.Result shedLock, Pgbench.Result lease, Pgbench.Result audited,
+                             Pgbench.Result notified) {
+    }
+
+    /**
+     * pgbench on the library's database, one statement per lock operation: ShedLock's own, then the least a
+     * lock that keeps fencing tokens, versions and history can write ({@link Pgbench#LEASE_PAIR},
+     * {@link Pgbench#AUDITED_PAIR}), without and with the event every other node needs. It shows what each
+     * thing ShedLock does not keep costs the database, whoever writes the statements.
+     */
+    private LeastWork leastWork(PostgresSettings database) throws Exception {
+        Optional<Path> pgbench = Pgbench.find();
+        if (pgbench.isEmpty()) {
+            table.note("pgbench scripts: not measured, no pgbench on this machine");
+            return null;
+        }
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(Pgbench.shedLockSetUp(CONNECTIONS));
+            statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
+        }
+        Map<String, String> noEvents = Map.of("events", "{}");
+        LeastWork least = new LeastWork(
+                Pgbench.runScript(pgbench.get(), database, "shedlock", Pgbench.SHEDLOCK_PAIR, Map.of(), CONNECTIONS,
+                        measure, false, out),
+                Pgbench.runScript(pgbench.get(), database, "lease", Pgbench.LEASE_PAIR, noEvents, CONNECTIONS, measure,
+                        false, out),
+                Pgbench.runScript(pgbench.get(), database, "audited", Pgbench.AUDITED_PAIR, noEvents, CONNECTIONS,
+                        measure, false, out),
+                Pgbench.runScript(pgbench.get(), database, "audited-notified", Pgbench.AUDITED_PAIR,
+                        Map.of("events", Pgbench.EVENTS), CONNECTIONS, measure, false, out));
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             Statement statement = connection.createStatement();
+             ResultSet check = statement.executeQuery(Pgbench.leastWorkCheck(CONNECTIONS))) {
+            if (!check.next() || !check.getBoolean(1)) {
+                throw new IllegalStateException("pgbench's lock scripts left a client's row untouched");
+            }
+        }
+        double shedLock = least.shedLock().tps();
+        table.add(leastWorkRow("ShedLock's lock and unlock statements", least.shedLock(), "–"));
+        table.add(leastWorkRow("a lease row updated in place with a fencing token and a version", least.lease(),
+                String.format(Locale.ROOT, "%.2f× ShedLock's statements", least.lease().tps() / shedLock)));
+        table.add(leastWorkRow("the same and its row in the history table", least.audited(),
+                String.format(Locale.ROOT, "%.2f× ShedLock's statements", least.audited().tps() / shedLock)));
+        table.add(leastWorkRow("the same and a NOTIFY for the other nodes", least.notified(),
+                String.format(Locale.ROOT, "%.2f× ShedLock's statements", least.notified().tps() / shedLock)));
+        return least;
+    }
+
+    private static Table.Row leastWorkRow(String work, Pgbench.Result result, String reference) {
+        return new Table.Row("library reference: pgbench, one statement per lock operation, 16 clients: " + work,
+                "PostgreSQL (embedded)", Table.rate(result.tps(), "pairs/s"), "–", "–", "–", "–", "–", "–",
+                reference + "; avg pair " + Table.millis(result.latencyAverageMillis()), "–");
     }
 
     private static Table.Row libraryRow(String workload, PostgresLibraryRun.Result result, String reference,

@@ -37,6 +37,9 @@ final class Pgbench {
     private static final String APPOINTMENT = "CAST(md5('syncpoint-pgbench-' || :client_id) AS uuid)";
     private static final String LEASE = "CAST(md5('syncpoint-pgbench-lease-' || :client_id) AS uuid)";
     private static final String HOLDER = "CAST('00000000-0000-7000-8000-00000000b0b0' AS uuid)";
+    /** A history row's id as the store makes them, time-ordered (µs since the epoch, then random bits). */
+    private static final String HISTORY_ID = "CAST(lpad(to_hex(CAST(extract(epoch FROM clock_timestamp()) * 1000000 AS bigint)),"
+            + " 16, '0') || substr(md5(random()::text), 1, 16) AS uuid)";
     private static final String HOLDER_INFO = "CAST('{\"name\":\"Pgbench\",\"email\":\"pgbench@bench.test\"}' AS jsonb)";
 
     /** The first round trip of every lock transaction, the store's own statements on the client's appointment. */
@@ -50,7 +53,7 @@ final class Pgbench {
             \\startpipeline
             LEASE_CHANGE;
             INSERT INTO lock_history (id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,
-              duration_seconds, renewals, released_by, reason, metadata) VALUES (gen_random_uuid(), APPOINTMENT,
+              duration_seconds, renewals, released_by, reason, metadata) VALUES (HISTORY_ID, APPOINTMENT,
               LEASE, HOLDER, HOLDER_INFO, ACTION, clock_timestamp(), currval('fencing_tokens'), DURATION,
               NULL, NULL, CAST('{}' AS jsonb));
             SELECT pg_notify('syncpoint_pgbench', payload) FROM unnest(CAST(:events AS text[])) AS payload;
@@ -64,14 +67,14 @@ final class Pgbench {
                     + " expires_at, version, fencing_token, renewals, last_active_at) VALUES (LEASE, APPOINTMENT,"
                     + " HOLDER, HOLDER_INFO, clock_timestamp(), clock_timestamp() + interval '300 seconds', 1,"
                     + " currval('fencing_tokens'), 0, clock_timestamp())")
-            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL");
+            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL").replace("HISTORY_ID", HISTORY_ID);
 
     /** The release of that lease: again two round trips. */
     private static final String RELEASE = OPENING + WRITES
             .replace("LEASE_CHANGE", "WITH changed AS (DELETE FROM appointment_locks WHERE id = LEASE"
                     + " AND appointment_id = APPOINTMENT RETURNING 1)"
                     + " SELECT expect_one_row(count(*), CAST('no such lease row' AS text)) FROM changed")
-            .replace("ACTION", "'released'").replace("DURATION", "0, 0");
+            .replace("ACTION", "'released'").replace("DURATION", "0, 0").replace("HISTORY_ID", HISTORY_ID);
 
     /**
      * One transaction of the script is one lock operation, as one HTTP request of the write path is: a
@@ -92,6 +95,71 @@ final class Pgbench {
             + "\\\"renewals\\\":0,\\\"lastActiveAt\\\":\\\"2026-12-06T11:15:31.581788Z\\\",\\\"holder\\\":"
             + "{\\\"userId\\\":\\\"01a24b10-efde-77a0-bf9e-510005e30570\\\",\\\"name\\\":\\\"Pgbench\\\","
             + "\\\"email\\\":\\\"pgbench@bench.test\\\",\\\"position\\\":null}}}\"}";
+
+    /**
+     * ShedLock's own lock and unlock statements ({@code JdbcStorageAccessor}: a conditional update, then an
+     * update), one pair per transaction, each statement committing on its own as ShedLock's do, on a lock
+     * name of the client's own in ShedLock's table (see {@link #shedLockSetUp}).
+     */
+    static final String SHEDLOCK_PAIR = """
+            UPDATE shedlock SET lock_until = now() + interval '5 minutes', locked_at = now(), locked_by = 'pgbench'
+              WHERE name = 'pgbench-' || :client_id AND lock_until <= now();
+            UPDATE shedlock SET lock_until = now() WHERE name = 'pgbench-' || :client_id;
+            """;
+
+    /**
+     * The least a lock that keeps what ShedLock does not can write, one statement per operation as
+     * ShedLock's: the client's lease row (see {@link #leastWorkSetUp}) updated in place, with a fencing
+     * token from the store's sequence and a version; in {@link #AUDITED_PAIR}, also the operation's row in
+     * the store's own history table; and one {@code pg_notify} for each entry of {@code :events} (none
+     * for an empty array). A pair per transaction, each statement committing on its own.
+     */
+    private static final String LEAST_WORK = """
+            WITH lease AS (UPDATE pgbench_leases SET holder_id = HOLDER, expires_at = clock_timestamp() + interval '300 seconds',
+              fencing_token = nextval('fencing_tokens'), version = version + 1
+              WHERE appointment_id = APPOINTMENT AND expires_at <= clock_timestamp() RETURNING fencing_token)
+              HISTORY('acquired', NULL)
+              SELECT pg_notify('syncpoint_pgbench', payload) FROM lease, unnest(CAST(:events AS text[])) AS payload;
+            WITH lease AS (UPDATE pgbench_leases SET holder_id = NULL, expires_at = clock_timestamp(), version = version + 1
+              WHERE appointment_id = APPOINTMENT RETURNING fencing_token)
+              HISTORY('released', 0)
+              SELECT pg_notify('syncpoint_pgbench', payload) FROM lease, unnest(CAST(:events AS text[])) AS payload;
+            """.replace("APPOINTMENT", APPOINTMENT).replace("HOLDER", HOLDER);
+
+    private static final Pattern HISTORY = Pattern.compile("HISTORY\\('(\\w+)', (\\w+)\\)");
+
+    /** {@link #LEAST_WORK} without a history row: the lease alone, with its token and version. */
+    static final String LEASE_PAIR = HISTORY.matcher(LEAST_WORK).replaceAll("");
+
+    /** {@link #LEAST_WORK} with the history row, as the store writes it. */
+    static final String AUDITED_PAIR = HISTORY.matcher(LEAST_WORK).replaceAll(", history AS (INSERT INTO lock_history"
+            + " (id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token, duration_seconds, renewals,"
+            + " released_by, reason, metadata) SELECT " + HISTORY_ID + ", " + APPOINTMENT + ", " + LEASE + ", "
+            + HOLDER + ", " + HOLDER_INFO + ", '$1', clock_timestamp(), fencing_token,"
+            + " $2, $2, NULL, NULL, CAST('{}' AS jsonb) FROM lease)");
+
+    /** ShedLock's row for each client's lock name of {@link #SHEDLOCK_PAIR}, unlocked; its table must exist. */
+    static String shedLockSetUp(int clients) {
+        return "INSERT INTO shedlock (name, lock_until, locked_at, locked_by) SELECT 'pgbench-' || n, now(), now(),"
+                + " 'nobody yet' FROM generate_series(0, " + (clients - 1) + ") AS n ON CONFLICT (name) DO NOTHING";
+    }
+
+    /** The lease rows of {@link #LEASE_PAIR} and {@link #AUDITED_PAIR}, one per client, free. */
+    static String leastWorkSetUp(int clients) {
+        return "CREATE TABLE IF NOT EXISTS pgbench_leases (appointment_id uuid PRIMARY KEY, holder_id uuid,"
+                + " expires_at timestamptz NOT NULL, fencing_token bigint NOT NULL, version bigint NOT NULL);"
+                + " INSERT INTO pgbench_leases SELECT CAST(md5('syncpoint-pgbench-' || n) AS uuid), NULL, now(), 0, 0"
+                + " FROM generate_series(0, " + (clients - 1) + ") AS n ON CONFLICT (appointment_id) DO NOTHING";
+    }
+
+    /**
+     * Whether every client of {@link #SHEDLOCK_PAIR} and {@link #LEASE_PAIR} / {@link #AUDITED_PAIR} locked its
+     * row at least once: a script whose rows are missing updates nothing and would report a rate for no work.
+     */
+    static String leastWorkCheck(int clients) {
+        return "SELECT (SELECT count(*) FROM shedlock WHERE name LIKE 'pgbench-%' AND locked_by = 'pgbench') = " + clients
+                + " AND (SELECT count(*) FROM pgbench_leases WHERE version > 0) = " + clients;
+    }
 
     /** lock-status's one statement, the store's own, on the appointment in {@code :locked}. */
     static final String LOCK_STATUS = placeholders(StoreStatements.lockStatus(), ":locked") + ";\n";
