@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,17 +341,34 @@ public final class BenchmarkRun {
 
     /** {@link Pgbench#LOCK_OPERATION} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
     private Pgbench.Result lockOperations(PostgresSettings database, String name) throws Exception {
-        Optional<Path> pgbench = Pgbench.find();
+        Optional<Path> pgbench = pgbenchScripts(database, Pgbench.lockOperationSetUp(CONNECTIONS));
         if (pgbench.isEmpty()) {
-            table.note("pgbench scripts: not measured, no pgbench on this machine");
             return null;
-        }
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute(Pgbench.lockOperationSetUp(CONNECTIONS));
         }
         return Pgbench.runScript(pgbench.get(), database, name, Pgbench.LOCK_OPERATION,
                 Map.of("events", Pgbench.EVENTS, "n", "0"), CONNECTIONS, measure, true, out);
+    }
+
+    /**
+     * The pgbench to run scripts with, once {@code setUp}'s statements have run on {@code database}; empty,
+     * with a line under the table, where the machine has none.
+     */
+    private Optional<Path> pgbenchScripts(PostgresSettings database, String... setUp) throws SQLException {
+        Optional<Path> pgbench = Pgbench.find();
+        if (pgbench.isEmpty()) {
+            table.note("pgbench scripts: not measured, no pgbench on this machine");
+            return pgbench;
+        }
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            for (String sql : setUp) {
+                statement.execute(sql);
+            }
+        }
+        return pgbench;
+    }
+
+    private static Connection connect(PostgresSettings database) throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
     }
 
     /** pgbench running lock-status's one statement on the locked appointment: the database's share of a read. */
@@ -465,15 +483,10 @@ public final class BenchmarkRun {
      * thing ShedLock does not keep costs the database, whoever writes the statements.
      */
     private LeastWork leastWork(PostgresSettings database) throws Exception {
-        Optional<Path> pgbench = Pgbench.find();
+        Optional<Path> pgbench = pgbenchScripts(database, Pgbench.shedLockSetUp(CONNECTIONS),
+                Pgbench.leastWorkSetUp(CONNECTIONS));
         if (pgbench.isEmpty()) {
-            table.note("pgbench scripts: not measured, no pgbench on this machine");
             return null;
-        }
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute(Pgbench.shedLockSetUp(CONNECTIONS));
-            statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
         }
         Map<String, String> noEvents = Map.of("events", "{}");
         LeastWork least = new LeastWork(
@@ -485,7 +498,7 @@ public final class BenchmarkRun {
                         measure, false, out),
                 Pgbench.runScript(pgbench.get(), database, "audited-notified", Pgbench.AUDITED_PAIR,
                         Map.of("events", Pgbench.EVENTS), CONNECTIONS, measure, false, out));
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        try (Connection connection = connect(database);
              Statement statement = connection.createStatement();
              ResultSet check = statement.executeQuery(Pgbench.leastWorkCheck(CONNECTIONS))) {
             if (!check.next() || !check.getBoolean(1)) {
