@@ -506,7 +506,7 @@ public final class BenchmarkRun {
             }
         }
         double shedLock = least.shedLock().tps();
-        table.add(leastWorkRow("ShedLock's lock and unlock statements", least.shedLock(), "–"));
+        table.add(leastWorkRow("ShedLock's lock and unlock statements", least.shedLock(), ""));
         table.add(leastWorkRow("a lease row updated in place with a fencing token and a version", least.lease(),
                 String.format(Locale.ROOT, "%.2f× ShedLock's statements", least.lease().tps() / shedLock)));
         table.add(leastWorkRow("the same and its row in the history table", least.audited(),
@@ -519,7 +519,8 @@ public final class BenchmarkRun {
     private static Table.Row leastWorkRow(String work, Pgbench.Result result, String reference) {
         return new Table.Row("library reference: pgbench, one statement per lock operation, 16 clients: " + work,
                 "PostgreSQL (embedded)", Table.rate(result.tps(), "pairs/s"), "–", "–", "–", "–", "–", "–",
-                reference + "; avg pair " + Table.millis(result.latencyAverageMillis()), "–");
+                (reference.isEmpty() ? "" : reference + "; ") + "avg pair " + Table.millis(result.latencyAverageMillis()),
+                "–");
     }
 
     private static Table.Row libraryRow(String workload, PostgresLibraryRun.Result result, String reference,
