@@ -144,6 +144,16 @@ class MutualExclusionTest {
             }
 
             @Override
+            public UUID appointmentId() {
+                return tx.appointmentId();
+            }
+
+            @Override
+            public boolean appointmentExists() {
+                return tx.appointmentExists();
+            }
+
+            @Override
             public Optional<Appointment> appointment() {
                 return tx.appointment();
             }

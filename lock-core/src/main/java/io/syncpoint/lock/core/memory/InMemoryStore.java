@@ -221,6 +221,11 @@ public final class InMemoryStore implements LockStore, LockHistory, AppointmentS
         }
 
         @Override
+        public UUID appointmentId() {
+            return appointmentId;
+        }
+
+        @Override
         public Optional<Appointment> appointment() {
             return Optional.ofNullable(appointment);
         }

@@ -88,7 +88,7 @@ public final class EditRequestService
 
     @Override
     public Outcome<List<EditRequest>> openRequests(Actor actor, UUID appointmentId) {
-        return locks.inTransaction(appointmentId, tx -> tx.appointment().isEmpty()
+        return locks.inTransaction(appointmentId, tx -> !tx.appointmentExists()
                 ? Outcome.rejected(new Rejection.NotFound("appointment"))
                 : Outcome.ok(tx.editQueue().open()));
     }
@@ -157,7 +157,7 @@ public final class EditRequestService
         int steps = 0;
         for (UUID appointmentId : locks.findDueAppointments(DUE_BATCH)) {
             steps += locks.inTransaction(appointmentId, tx -> {
-                if (tx.appointment().isEmpty()) {
+                if (!tx.appointmentExists()) {
                     return 0;
                 }
                 Leases.Settled settled = leases.settle(tx, tx.now());

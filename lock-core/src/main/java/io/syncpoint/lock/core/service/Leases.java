@@ -70,7 +70,7 @@ final class Leases {
      */
     <T> Outcome<T> inAppointment(LockStore store, UUID appointmentId, Step<T> step) {
         return store.inTransaction(appointmentId, tx -> {
-            if (tx.appointment().isEmpty()) {
+            if (!tx.appointmentExists()) {
                 return Outcome.rejected(new Rejection.NotFound("appointment"));
             }
             Instant now = tx.now();
@@ -175,7 +175,7 @@ final class Leases {
     }
 
     private AppointmentLock newLease(LockTransaction tx, LockHolder holder, Instant now, Map<String, String> metadata) {
-        AppointmentLock lock = AppointmentLock.grant(ids.newId(), tx.appointment().orElseThrow().id(), holder, now,
+        AppointmentLock lock = AppointmentLock.grant(ids.newId(), tx.appointmentId(), holder, now,
                 leasePolicy, tx.nextFencingToken());
         tx.insertLock(lock);
         tx.appendHistory(LockHistoryEntry.acquired(ids.newId(), lock, metadata));

@@ -38,7 +38,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * lease is likely, the next fencing token), keeps that state current through its own writes so
  * reading it again costs nothing, queues the writes and sends them in one round trip together with
  * the {@code COMMIT} ({@link StatementBatch}, all events last in one {@code pg_notify} statement; an
- * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release.
+ * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release. The
+ * appointment's details are read only where a use case needs them (a save, a delete), in a third.
  */
 final class JdbiLockStore implements LockStore {
     /** lock-status's statement for one appointment: its existence, its lease row and the database's clock. */
@@ -189,6 +190,8 @@ final class JdbiLockStore implements LockStore {
         private final StatementBatch writes = new StatementBatch();
         private final List<String> events = new ArrayList<>();
         private final List<EditRequest> openRequests;
+        private boolean appointmentExists;
+        // Read on first use: most lock operations only ask whether the appointment exists.
         private Optional<Appointment> appointment;
         private Optional<AppointmentLock> lock;
         private Instant dueAt;
@@ -199,7 +202,7 @@ final class JdbiLockStore implements LockStore {
             this.connection = connection;
             this.appointmentId = appointmentId;
             this.now = opening.now();
-            this.appointment = opening.appointment();
+            this.appointmentExists = opening.exists();
             this.lock = opening.lease();
             this.dueAt = opening.dueAt();
             this.lastTicket = opening.queue().lastTicket();
@@ -213,7 +216,23 @@ final class JdbiLockStore implements LockStore {
         }
 
         @Override
+        public UUID appointmentId() {
+            return appointmentId;
+        }
+
+        @Override
+        public boolean appointmentExists() {
+            return appointmentExists;
+        }
+
+        @Override
         public Optional<Appointment> appointment() {
+            if (!appointmentExists) {
+                return Optional.empty();
+            }
+            if (appointment == null) {
+                appointment = LockedAppointment.details(connection, appointmentId);
+            }
             return appointment;
         }
 
@@ -291,6 +310,7 @@ final class JdbiLockStore implements LockStore {
         @Override
         public void deleteAppointment() {
             writes.add("DELETE FROM appointments WHERE id = ?", appointmentId);
+            appointmentExists = false;
             appointment = Optional.empty();
             lock = Optional.empty();
             dueAt = null;
@@ -373,7 +393,7 @@ final class JdbiLockStore implements LockStore {
         }
 
         private void requireOwnAppointment(UUID candidate) {
-            if (!candidate.equals(appointmentId) || appointment.isEmpty()) {
+            if (!candidate.equals(appointmentId) || !appointmentExists) {
                 throw new IllegalStateException("appointment " + candidate + " is not the one of this transaction ("
                         + appointmentId + ") or does not exist");
             }

@@ -17,8 +17,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * What a lock transaction reads first, in one round trip: the appointment's row, locked
- * ({@code FOR UPDATE}), then, in a second statement that runs once the lock is held, the database's
+ * What a lock transaction reads first, in one round trip: whether the appointment exists, its row
+ * locked ({@code FOR UPDATE}), then, in a second statement that runs once the lock is held, the database's
  * clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
  * the open edit requests in ticket order and, when there is no live lease, the next fencing token.
  *
@@ -32,16 +32,21 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * grants nothing leaves a gap in the sequence, as a rolled-back transaction does. Tokens stay
  * strictly increasing; the contract never promised them consecutive.
  *
+ * <p>The appointment's details are not read here: the lock rules only ask whether it exists, and
+ * decoding its row (attendees' JSON, instants) cost about a seventh of a lock operation's client CPU. A
+ * transaction that needs them reads them once the row is locked ({@link #DETAILS_SQL}).
+ *
+ * @param exists    whether the appointment exists (its row is then locked)
  * @param dueAt     when the appointment's next timed step falls due; null when none is scheduled
  * @param nextToken taken from the sequence ahead; empty where a live lease was found
  */
-record LockedAppointment(Optional<Appointment> appointment, Optional<AppointmentLock> lease, Instant now,
+record LockedAppointment(boolean exists, Optional<AppointmentLock> lease, Instant now,
                          Instant dueAt, EditQueue queue, Optional<FencingToken> nextToken) {
 
     // One row of clock, lease, due instant, last ticket and token (a CTE: with its volatile functions
     // PostgreSQL evaluates it once, so the sequence is advanced once however many requests are open),
     // repeated beside each open request.
-    static final String SQL = "SELECT " + Rows.APPOINTMENT_COLUMNS + " FROM appointments WHERE id = ? FOR UPDATE;\n"
+    static final String SQL = "SELECT id FROM appointments WHERE id = ? FOR UPDATE;\n"
             + "WITH head AS (SELECT clock.db_now, " + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
             + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = ?) AS last_ticket,"
             + " CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = ?)"
@@ -54,14 +59,29 @@ record LockedAppointment(Optional<Appointment> appointment, Optional<Appointment
             + " FROM head LEFT JOIN edit_requests r ON r.appointment_id = ? AND r.state IN ('pending', 'offered')"
             + " ORDER BY r.ticket";
 
+    /** The appointment's details, read within its transaction once its row is locked. */
+    static final String DETAILS_SQL = "SELECT " + Rows.APPOINTMENT_COLUMNS + " FROM appointments WHERE id = ?";
+
+    /** The locked appointment's details, or empty where it does not exist. */
+    static Optional<Appointment> details(Connection connection, UUID appointmentId) {
+        try (PreparedStatement statement = connection.prepareStatement(DETAILS_SQL)) {
+            statement.setObject(1, appointmentId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(Rows.appointment(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("could not read appointment " + appointmentId, e, null);
+        }
+    }
+
     static LockedAppointment read(Connection connection, UUID appointmentId, Database database) {
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
             StatementBatch.bind(statement, List.of(appointmentId, appointmentId, appointmentId, database.offsetMicros(),
                     appointmentId, appointmentId, appointmentId));
             statement.execute();
-            Optional<Appointment> appointment;
+            boolean exists;
             try (ResultSet rows = statement.getResultSet()) {
-                appointment = rows.next() ? Optional.of(Rows.appointment(rows)) : Optional.empty();
+                exists = rows.next();
             }
             statement.getMoreResults();
             try (ResultSet rows = statement.getResultSet()) {
@@ -79,7 +99,7 @@ record LockedAppointment(Optional<Appointment> appointment, Optional<Appointment
                         open.add(Rows.editRequest(rows, "request_"));
                     }
                 } while (rows.next());
-                return new LockedAppointment(appointment, lease, now, dueAt, new EditQueue(open, lastTicket), nextToken);
+                return new LockedAppointment(exists, lease, now, dueAt, new EditQueue(open, lastTicket), nextToken);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("could not lock appointment " + appointmentId, e, null);

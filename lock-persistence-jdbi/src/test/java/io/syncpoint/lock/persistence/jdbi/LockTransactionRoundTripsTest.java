@@ -13,7 +13,9 @@ import io.syncpoint.lock.core.port.in.AcquireLock;
 import io.syncpoint.lock.core.port.in.AnswerEditRequest;
 import io.syncpoint.lock.core.port.in.AskToEdit;
 import io.syncpoint.lock.core.port.in.ReleaseLock;
+import io.syncpoint.lock.core.port.in.UpdateAppointment;
 import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.EditRequestService;
 import io.syncpoint.lock.core.service.LockService;
 import java.lang.reflect.InvocationTargetException;
@@ -22,6 +24,7 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +58,7 @@ class LockTransactionRoundTripsTest {
     private final List<String> roundTrips = Collections.synchronizedList(new ArrayList<>());
     private LockService locks;
     private EditRequestService editRequests;
+    private AppointmentService appointments;
     private Actor alice;
     private Actor bob;
     private UUID meeting;
@@ -84,6 +88,7 @@ class LockTransactionRoundTripsTest {
         LeasePolicy leasePolicy = new LeasePolicy(Duration.ofMinutes(5));
         locks = new LockService(store, node.history(), node.appointments(), leasePolicy, IdGenerator.random());
         editRequests = new EditRequestService(store, leasePolicy, FairAccessPolicy.defaults(), IdGenerator.random());
+        appointments = new AppointmentService(node.appointments(), store, IdGenerator.random(), Clock.systemUTC());
         alice = user("alice@example.com", "Alice");
         bob = user("bob@example.com", "Bob");
         meeting = UUID.randomUUID();
@@ -99,6 +104,30 @@ class LockTransactionRoundTripsTest {
         // Row lock + clock, lease, queue, due step and token; lease + history row + events + COMMIT.
         assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
         assertThat(sent.get(1)).endsWith(COMMIT);
+    }
+
+    @Test
+    void aLockOperationAsksWhetherTheAppointmentExistsWithoutReadingItsDetails() {
+        List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
+
+        assertThat(sent.get(0)).as(described(sent)).startsWith("SELECT id FROM appointments WHERE id = ? FOR UPDATE;");
+        assertThat(String.join("\n", sent)).as(described(sent)).doesNotContain("title");
+    }
+
+    @Test
+    void savingAnEditReadsTheAppointmentsDetailsOnceItsRowIsLocked() {
+        long token = locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock().fencingToken().value();
+        Instant start = Instant.parse("2026-05-04T10:00:00Z");
+        AppointmentDetails details = new AppointmentDetails("Planning, moved", null, start, start.plusSeconds(3600),
+                null, List.of("bob@example.com"), null);
+
+        List<String> sent = counted(() -> assertThat(appointments.update(
+                new UpdateAppointment.Command(alice, meeting, 1, token, details)).orElseThrow().version()).isEqualTo(2));
+
+        // Row lock + state; the details (its version is the save's precondition); appointment + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 3);
+        assertThat(sent.get(1)).startsWith("SELECT id, title,");
+        assertThat(node.appointments().findAppointment(meeting).orElseThrow().details()).isEqualTo(details);
     }
 
     @Test

@@ -9,12 +9,21 @@ import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.event.DomainEvent;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The storage commands available inside {@link LockStore#inTransaction}, all about one appointment. */
 public interface LockTransaction {
 
     /** The current time by the store's clock, read inside the transaction. */
     Instant now();
+
+    /** The appointment this transaction is about, whether or not it exists. */
+    UUID appointmentId();
+
+    /** Whether the appointment exists; a store may answer it without reading the appointment's details. */
+    default boolean appointmentExists() {
+        return appointment().isPresent();
+    }
 
     Optional<Appointment> appointment();
 
