@@ -191,7 +191,7 @@ final class JdbiLockStore implements LockStore {
         private final List<String> events = new ArrayList<>();
         private final List<EditRequest> openRequests;
         private boolean appointmentExists;
-        // Read on first use: most lock operations only ask whether the appointment exists.
+        // Null until first asked for: most lock operations only ask whether the appointment exists.
         private Optional<Appointment> appointment;
         private Optional<AppointmentLock> lock;
         private Instant dueAt;
