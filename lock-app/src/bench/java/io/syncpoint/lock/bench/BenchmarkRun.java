@@ -61,6 +61,9 @@ public final class BenchmarkRun {
     private Optional<PostgresSettings> postgres = Optional.empty();
     /** The in-memory server's write and read results: what our Java costs when no database is asked. */
     private final Map<String, LoadRun.Result> inMemory = new HashMap<>();
+    /** pgbench's simple-update and the appointment the read path reads, from the PostgreSQL server's run. */
+    private Pgbench.Result simpleUpdate;
+    private String readPathAppointment;
 
     private BenchmarkRun() {
     }
@@ -90,6 +93,7 @@ public final class BenchmarkRun {
                 postgres = Optional.of(TestPostgres.server().newDatabase(16));
                 System.out.println("[bench] server database: " + postgres.get().jdbcUrl());
                 server("PostgreSQL", databaseEnv(postgres.get()), bare);
+                section("bare Javalin server, one statement per request", () -> bareJdbc(postgres.get(), bare));
                 return null;
             });
         }
@@ -230,6 +234,7 @@ public final class BenchmarkRun {
                 watched = api.createAppointment(holder, "Watched");
                 api.acquire(holder, locked);
             }
+            readPathAppointment = locked;
 
             // A fresh JVM first runs every workload unmeasured (preRun), so that no measurement pays for the JIT.
             for (LoadRun.Workload workload : List.of(HttpWorkloads.writePath(users, writeAppointments),
@@ -315,6 +320,7 @@ public final class BenchmarkRun {
             return null;
         }
         Pgbench.Result result = Pgbench.run(pgbench.get(), database, CONNECTIONS, measure, out);
+        simpleUpdate = result;
         table.add(new Table.Row("write reference: pgbench -b simple-update, 16 clients, same database", "PostgreSQL",
                 Table.rate(result.tps(), "TPS"), "–", "–", "–", "–", "–", "–",
                 "avg latency " + Table.millis(result.latencyAverageMillis()), "–"));
@@ -394,6 +400,46 @@ public final class BenchmarkRun {
         double ceiling = 1 / (1 / databaseRate + 1 / java.perSecond());
         return "; with the in-memory server's own cost (" + Table.rate(java.perSecond(), "req/s")
                 + ") on the same cores: ceiling about " + Table.rate(ceiling, "req/s");
+    }
+
+    /**
+     * {@link BareJdbcServer} on the server's database, after the server has stopped, warmed up as the
+     * server was: the least a Java server sharing the cores with the database does for a reading and for
+     * an audited, notifying lock operation, one statement per request. What it reaches of the targets'
+     * references is what this machine leaves for any server that sends a statement per request.
+     */
+    private Void bareJdbc(PostgresSettings database, LoadRun.Result bare) throws Exception {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
+        }
+        Map<String, String> env = new HashMap<>(databaseEnv(database));
+        try (ServerProcess server = ServerProcess.mainClass("bare-jdbc", BareJdbcServer.class, serverJvmArgs, env, out)) {
+            List<LoadRun.Workload> workloads = new ArrayList<>(List.of(HttpWorkloads.bareLeaseStatements()));
+            if (readPathAppointment != null) {
+                workloads.add(HttpWorkloads.bareStatusStatement(readPathAppointment));
+            }
+            for (LoadRun.Workload workload : workloads) {
+                LoadRun.run(CONNECTIONS, List.of(server.port()), workload, preRun, Duration.ofSeconds(1), List.of());
+            }
+            LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(0), warmUp, measure,
+                    List.of(server));
+            table.add(loadRow("write reference: bare Javalin route, one statement per request through a pool of "
+                    + env.getOrDefault("LOCK_DB_POOL_SIZE", "10") + ": the least an audited, notifying lock writes"
+                    + " (lease row in place, history row, NOTIFY), acquire + release, 16 conns", "PostgreSQL", write,
+                    simpleUpdate == null ? "pgbench simple-update: not measured"
+                            : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
+                            write.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
+            if (readPathAppointment != null) {
+                LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(1), warmUp,
+                        measure, List.of(server));
+                table.add(loadRow("read reference: bare Javalin route, lock-status's statement per request through a"
+                        + " pool of " + env.getOrDefault("LOCK_DB_POOL_SIZE", "10") + ", the row as JSON", "PostgreSQL",
+                        read, bare == null ? "bare Javalin route: not measured"
+                                : String.format(Locale.ROOT, "%.2f× the bare Javalin route (%,.0f req/s)",
+                                read.perSecond() / bare.perSecond(), bare.perSecond()), "–"));
+            }
+        }
+        return null;
     }
 
     private Void twoNodes(ServerProcess first, Map<String, String> env, List<Api.User> users, List<String> appointments,

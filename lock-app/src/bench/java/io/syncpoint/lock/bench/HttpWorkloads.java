@@ -47,6 +47,19 @@ final class HttpWorkloads {
         };
     }
 
+    /** {@link BareJdbcServer}'s lock-status statement on one appointment. */
+    static LoadRun.Workload bareStatusStatement(String appointment) {
+        return index -> caller -> caller.call("GET", "/status/" + appointment, null, null, OK);
+    }
+
+    /** {@link BareJdbcServer}'s least audited, notifying lock: acquire, then release, each connection on its own row. */
+    static LoadRun.Workload bareLeaseStatements() {
+        return index -> caller -> {
+            caller.call("POST", "/lease/" + index + "/acquire", null, EMPTY, OK);
+            caller.call("POST", "/lease/" + index + "/release", null, EMPTY, OK);
+        };
+    }
+
     /** The bare Javalin route that stands beside the read path. */
     static LoadRun.Workload bareRoute() {
         return index -> caller -> caller.call("GET", "/status", null, null, OK);

@@ -51,11 +51,17 @@ final class ServerProcess implements AutoCloseable {
     /** A class of this benchmark's classpath as a server, with the same JVM settings as the jar. */
     static ServerProcess mainClass(String name, Class<?> main, List<String> jvmArgs, Path logDir)
             throws IOException, InterruptedException {
+        return mainClass(name, main, jvmArgs, Map.of(), logDir);
+    }
+
+    /** The same, with {@code env} set for it. */
+    static ServerProcess mainClass(String name, Class<?> main, List<String> jvmArgs, Map<String, String> env,
+                                   Path logDir) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), Integer.toString(port)));
-        return start(name, command, Map.of(), port, "/health", logDir);
+        return start(name, command, env, port, "/health", logDir);
     }
 
     private static ServerProcess start(String name, List<String> command, Map<String, String> env, int port,
