@@ -38,6 +38,7 @@ public final class BareJdbcServer {
     private static final Write ACQUIRE = Write.of(Pgbench.AUDITED_PAIR.split(";\n")[0]);
     private static final Write RELEASE = Write.of(Pgbench.AUDITED_PAIR.split(";\n")[1]);
     private static final Map<String, Object> WRITTEN = Map.of("written", true);
+    private static final Map<String, Object> NOT_WRITTEN = Map.of("written", false);
 
     private BareJdbcServer() {
     }
@@ -88,7 +89,13 @@ public final class BareJdbcServer {
             for (int i = 0; i < write.parameters().size(); i++) {
                 statement.setString(i + 1, write.parameters().get(i).equals(":events") ? Pgbench.EVENTS : client);
             }
-            statement.execute();
+            // One row per event sent, none where the lease row was not changed: that answer counts as an error.
+            try (ResultSet notified = statement.executeQuery()) {
+                if (!notified.next()) {
+                    ctx.status(409).json(NOT_WRITTEN);
+                    return;
+                }
+            }
         }
         ctx.json(WRITTEN);
     }

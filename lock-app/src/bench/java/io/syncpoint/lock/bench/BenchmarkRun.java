@@ -412,7 +412,7 @@ public final class BenchmarkRun {
         try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
             statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
         }
-        Map<String, String> env = new HashMap<>(databaseEnv(database));
+        Map<String, String> env = databaseEnv(database);
         try (ServerProcess server = ServerProcess.mainClass("bare-jdbc", BareJdbcServer.class, serverJvmArgs, env, out)) {
             List<LoadRun.Workload> workloads = new ArrayList<>(List.of(HttpWorkloads.bareLeaseStatements()));
             if (readPathAppointment != null) {
