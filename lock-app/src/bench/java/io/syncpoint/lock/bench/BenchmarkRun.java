@@ -413,6 +413,7 @@ public final class BenchmarkRun {
             statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
         }
         Map<String, String> env = databaseEnv(database);
+        String pool = env.getOrDefault("LOCK_DB_POOL_SIZE", "10");
         try (ServerProcess server = ServerProcess.mainClass("bare-jdbc", BareJdbcServer.class, serverJvmArgs, env, out)) {
             List<LoadRun.Workload> workloads = new ArrayList<>(List.of(HttpWorkloads.bareLeaseStatements()));
             if (readPathAppointment != null) {
@@ -424,7 +425,7 @@ public final class BenchmarkRun {
             LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(0), warmUp, measure,
                     List.of(server));
             table.add(loadRow("write reference: bare Javalin route, one statement per request through a pool of "
-                    + env.getOrDefault("LOCK_DB_POOL_SIZE", "10") + ": the least an audited, notifying lock writes"
+                    + pool + ": the least an audited, notifying lock writes"
                     + " (lease row in place, history row, NOTIFY), acquire + release, 16 conns", "PostgreSQL", write,
                     simpleUpdate == null ? "pgbench simple-update: not measured"
                             : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
@@ -433,7 +434,7 @@ public final class BenchmarkRun {
                 LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(1), warmUp,
                         measure, List.of(server));
                 table.add(loadRow("read reference: bare Javalin route, lock-status's statement per request through a"
-                        + " pool of " + env.getOrDefault("LOCK_DB_POOL_SIZE", "10") + ", the row as JSON", "PostgreSQL",
+                        + " pool of " + pool + ", the row as JSON", "PostgreSQL",
                         read, bare == null ? "bare Javalin route: not measured"
                                 : String.format(Locale.ROOT, "%.2f× the bare Javalin route (%,.0f req/s)",
                                 read.perSecond() / bare.perSecond(), bare.perSecond()), "–"));
