@@ -365,12 +365,17 @@ public final class BenchmarkRun {
             table.note("pgbench scripts: not measured, no pgbench on this machine");
             return pgbench;
         }
+        setUp(database, setUp);
+        return pgbench;
+    }
+
+    /** Runs {@code statements} on {@code database}, one after the other. */
+    private static void setUp(PostgresSettings database, String... statements) throws SQLException {
         try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
-            for (String sql : setUp) {
+            for (String sql : statements) {
                 statement.execute(sql);
             }
         }
-        return pgbench;
     }
 
     private static Connection connect(PostgresSettings database) throws SQLException {
@@ -409,20 +414,17 @@ public final class BenchmarkRun {
      * references is what this machine leaves for any server that sends a statement per request.
      */
     private Void bareJdbc(PostgresSettings database, LoadRun.Result bare) throws Exception {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
-            statement.execute(Pgbench.leastWorkSetUp(CONNECTIONS));
-        }
+        setUp(database, Pgbench.leastWorkSetUp(CONNECTIONS));
         Map<String, String> env = databaseEnv(database);
         String pool = env.getOrDefault("LOCK_DB_POOL_SIZE", "10");
+        LoadRun.Workload writing = HttpWorkloads.bareLeaseStatements();
+        Optional<LoadRun.Workload> reading = Optional.ofNullable(readPathAppointment)
+                .map(HttpWorkloads::bareStatusStatement);
         try (ServerProcess server = ServerProcess.mainClass("bare-jdbc", BareJdbcServer.class, serverJvmArgs, env, out)) {
-            List<LoadRun.Workload> workloads = new ArrayList<>(List.of(HttpWorkloads.bareLeaseStatements()));
-            if (readPathAppointment != null) {
-                workloads.add(HttpWorkloads.bareStatusStatement(readPathAppointment));
-            }
-            for (LoadRun.Workload workload : workloads) {
+            for (LoadRun.Workload workload : reading.map(read -> List.of(writing, read)).orElse(List.of(writing))) {
                 LoadRun.run(CONNECTIONS, List.of(server.port()), workload, preRun, Duration.ofSeconds(1), List.of());
             }
-            LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(0), warmUp, measure,
+            LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()), writing, warmUp, measure,
                     List.of(server));
             table.add(loadRow("write reference: bare Javalin route, one statement per request through a pool of "
                     + pool + ": the least an audited, notifying lock writes"
@@ -430,9 +432,9 @@ public final class BenchmarkRun {
                     simpleUpdate == null ? "pgbench simple-update: not measured"
                             : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
                             write.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
-            if (readPathAppointment != null) {
-                LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), workloads.get(1), warmUp,
-                        measure, List.of(server));
+            if (reading.isPresent()) {
+                LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), reading.get(), warmUp, measure,
+                        List.of(server));
                 table.add(loadRow("read reference: bare Javalin route, lock-status's statement per request through a"
                         + " pool of " + pool + ", the row as JSON", "PostgreSQL",
                         read, bare == null ? "bare Javalin route: not measured"
