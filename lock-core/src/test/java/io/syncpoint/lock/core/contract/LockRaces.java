@@ -16,6 +16,7 @@ import io.syncpoint.lock.core.port.in.AcquireLock;
 import io.syncpoint.lock.core.port.in.CreateAppointment;
 import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.in.ReleaseLock;
+import io.syncpoint.lock.core.port.out.LockHistory;
 import io.syncpoint.lock.core.service.AppointmentService;
 import io.syncpoint.lock.core.service.LockService;
 import java.time.Duration;
@@ -310,10 +311,15 @@ public abstract class LockRaces {
     }
 
     private static List<LockHistoryEntry> oldestFirst(Setup setup, UUID appointmentId) {
+        return oldestFirst(setup.store().history(), appointmentId);
+    }
+
+    /** The appointment's whole history, oldest row first. */
+    public static List<LockHistoryEntry> oldestFirst(LockHistory history, UUID appointmentId) {
         List<LockHistoryEntry> rows = new ArrayList<>();
         long offset = 0;
         while (true) {
-            var page = setup.store().history().ofAppointment(appointmentId,
+            var page = history.ofAppointment(appointmentId,
                     new PageRequest(PageRequest.MAX_LIMIT, offset));
             rows.addAll(page.data());
             offset += page.data().size();
@@ -325,13 +331,19 @@ public abstract class LockRaces {
         return rows;
     }
 
-    /** Every lease ends, with its own token, before the next one begins. */
-    private static void assertLeasesFollowOneAnother(List<LockHistoryEntry> rows) {
+    /** Every lease ends, with its own token, before the next one begins, which has a greater token. */
+    public static void assertLeasesFollowOneAnother(List<LockHistoryEntry> rows) {
         LockHistoryEntry open = null;
+        LockHistoryEntry last = null;
         for (LockHistoryEntry row : rows) {
             if (row.action() == HistoryAction.ACQUIRED) {
                 assertThat(open).as("lease %s begins while %s is open", row.lockId(), open).isNull();
+                if (last != null) {
+                    assertThat(row.fencingToken()).as("the token of lease %s after %s", row.lockId(), last.lockId())
+                            .isGreaterThan(last.fencingToken());
+                }
                 open = row;
+                last = row;
             } else {
                 assertThat(open).as("%s ends a lease that is not open", row).isNotNull();
                 assertThat(row.lockId()).isEqualTo(open.lockId());

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,22 +25,28 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * Leases in PostgreSQL. A lock transaction begins by locking the appointment's row
- * ({@code SELECT ... FOR UPDATE}), which serializes every transaction on that appointment across
- * all nodes; the lease change, its history row, its edit requests, its due step and its NOTIFY then
- * commit together.
+ * Leases in PostgreSQL. A lock transaction begins by taking the appointment's row (raising its lock
+ * state number), which serializes every transaction on that appointment across all nodes; the lease
+ * change, its history row, its edit requests, its due step and its NOTIFY then commit together.
  *
- * <p>Round trips are what a lock transaction costs: it reads everything it needs in one
- * ({@link LockedAppointment}: clock, lease, open requests, last ticket, due instant and, where a new
- * lease is likely, the next fencing token), keeps that state current through its own writes so
+ * <p>Round trips are what a lock transaction costs. Decided on the rows, it reads everything it needs
+ * in one ({@link LockedAppointment}: clock, lease, open requests, last ticket, due instant and, where a
+ * new lease is likely, the next fencing token), keeps that state current through its own writes so
  * reading it again costs nothing, queues the writes and sends them in one round trip together with
  * the {@code COMMIT} ({@link StatementBatch}, all events last in one {@code pg_notify} statement; an
  * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release. The
  * appointment's details are read only where a use case needs them (a save, a delete), in a third.
+ *
+ * <p>Where this node wrote the appointment last and nobody waits in line, the transaction is first
+ * decided on the state the node remembers ({@link RememberedLockStates}) and sends its check, its
+ * writes and its {@code COMMIT} in one round trip; when the check finds the state moved on, nothing
+ * was written and the work runs again on the rows. The work may so run twice; it acts only through
+ * its transaction.
  */
 final class JdbiLockStore implements LockStore {
     /** lock-status's statement for one appointment: its existence, its lease row and the database's clock. */
@@ -47,6 +54,14 @@ final class JdbiLockStore implements LockStore {
 
     /** The same for each appointment in an array, one row each: readings that share a statement. */
     private static final String READ_LEASES = readingLeases("unnest(CAST(? AS uuid[]))");
+
+    /** The check that opens a transaction decided on a remembered state (V8). */
+    static final String CHECK_REMEMBERED = "SELECT take_remembered_lock_state(?, ?, ?, ?, ?, ?)";
+
+    private static final String NEXT_TOKEN = "SELECT nextval('fencing_tokens')";
+
+    /** What the check raises when the remembered state is no longer current. */
+    private static final String STATE_MOVED_ON = "SP001";
 
     /**
      * How many lock-status statements one node keeps under way at once; readings that arrive meanwhile
@@ -57,21 +72,101 @@ final class JdbiLockStore implements LockStore {
 
     private final Database database;
     private final CoalescedReads<UUID, LeaseReading> leaseReadings;
+    private final RememberedLockStates remembered;
+    private final LongAdder decidedOnRemembered = new LongAdder();
+    private final LongAdder decidedAgain = new LongAdder();
 
     JdbiLockStore(Database database) {
         this.database = database;
         this.leaseReadings = new CoalescedReads<>(LEASE_READINGS_UNDER_WAY, this::readLeases);
+        this.remembered = new RememberedLockStates();
     }
 
     @Override
     public <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work) {
-        return database.inTransaction(connection -> {
+        Optional<RememberedLockStates.Guess> guess = remembered.guess(appointmentId);
+        if (guess.isPresent()) {
+            Optional<Decided<T>> decided = decideOnRemembered(appointmentId, guess.get(), work);
+            if (decided.isPresent()) {
+                return decided.get().result();
+            }
+        }
+        return decideOnRows(appointmentId, work);
+    }
+
+    /** A result of work, which may be null. */
+    private record Decided<T>(T result) {
+    }
+
+    /** Thrown by a transaction decided on a remembered state when the work asks for what only the rows tell. */
+    private static final class NeedsRows extends RuntimeException {
+        NeedsRows() {
+            super("decided on the rows", null, false, false);
+        }
+    }
+
+    /** Empty when the work needs the rows or the check found the remembered state moved on: nothing was written. */
+    private <T> Optional<Decided<T>> decideOnRemembered(UUID appointmentId, RememberedLockStates.Guess guess,
+                                                         Function<LockTransaction, T> work) {
+        JdbiLockTransaction transaction = new JdbiLockTransaction(appointmentId, guess);
+        T result;
+        try {
+            result = work.apply(transaction);
+        } catch (NeedsRows needsRows) {
+            return Optional.empty();
+        }
+        boolean wrote;
+        try {
+            wrote = database.inTransaction(connection -> transaction.checkWritesAndCommit(connection, guess));
+        } catch (RuntimeException failure) {
+            remembered.forget(appointmentId);
+            if (hasState(failure, STATE_MOVED_ON)) {
+                decidedAgain.increment();
+                return Optional.empty();
+            }
+            throw failure;
+        }
+        transaction.rememberCommitted(guess.state().number() + (wrote ? 1 : 0), true);
+        decidedOnRemembered.increment();
+        return Optional.of(new Decided<>(result));
+    }
+
+    private <T> T decideOnRows(UUID appointmentId, Function<LockTransaction, T> work) {
+        Optional<Long> before = remembered.number(appointmentId);
+        Committed<T> committed = database.inTransaction(connection -> {
             LockedAppointment opening = LockedAppointment.read(connection, appointmentId, database);
+            remembered.storeClockRead(opening.now());
             JdbiLockTransaction transaction = new JdbiLockTransaction(connection, appointmentId, opening);
             T result = work.apply(transaction);
             transaction.sendWritesAndCommit();
-            return result;
+            return new Committed<>(result, transaction, opening.lockState());
         });
+        long number = committed.number();
+        committed.transaction().rememberCommitted(number, before.isPresent() && before.get() + 1 == number);
+        return committed.result();
+    }
+
+    /** A transaction decided on the rows, once committed, with the lock state number it left. */
+    private record Committed<T>(T result, JdbiLockTransaction transaction, long number) {
+    }
+
+    /** Transactions committed as decided on a remembered state. */
+    long decidedOnRemembered() {
+        return decidedOnRemembered.sum();
+    }
+
+    /** Transactions whose check found the remembered state moved on, and which were decided again on the rows. */
+    long decidedAgain() {
+        return decidedAgain.sum();
+    }
+
+    private static boolean hasState(Throwable failure, String sqlState) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -176,14 +271,16 @@ final class JdbiLockStore implements LockStore {
     }
 
     /**
-     * Reads come from the opening round trip, kept current through the transaction's own writes;
-     * writes wait in {@link #writes}, events in {@link #events}, until the end. No command reads
-     * rows the queued writes could change: the one that runs SQL of its own,
+     * Reads come from the opening round trip (or the remembered state), kept current through the
+     * transaction's own writes; writes wait in {@link #writes}, events in {@link #events}, until the
+     * end. No command reads rows the queued writes could change: the one that runs SQL of its own,
      * {@link #nextFencingToken()} when no token was taken ahead, reads only the sequence. A command
      * that ever needs to read rows would first have to send the queued writes (without the commit,
-     * which travels with them now) or it would not see them.
+     * which travels with them now) or it would not see them. Decided on a remembered state, a command
+     * that needs SQL of its own sends the transaction back to be decided on the rows.
      */
     private final class JdbiLockTransaction implements LockTransaction {
+        // Null while decided on a remembered state: nothing is sent until the end.
         private final Connection connection;
         private final UUID appointmentId;
         private final Instant now;
@@ -210,6 +307,20 @@ final class JdbiLockStore implements LockStore {
             this.reservedToken = opening.nextToken();
         }
 
+        /** Decided on a remembered state: an appointment that exists, with nobody in line and no step due. */
+        JdbiLockTransaction(UUID appointmentId, RememberedLockStates.Guess guess) {
+            RememberedLockStates.State state = guess.state();
+            this.connection = null;
+            this.appointmentId = appointmentId;
+            this.now = guess.at();
+            this.appointmentExists = true;
+            this.lock = state.lease();
+            this.dueAt = null;
+            this.lastTicket = state.lastTicket();
+            this.openRequests = new ArrayList<>();
+            this.reservedToken = state.nextToken();
+        }
+
         @Override
         public Instant now() {
             return now;
@@ -231,7 +342,7 @@ final class JdbiLockStore implements LockStore {
                 return Optional.empty();
             }
             if (appointment == null) {
-                appointment = LockedAppointment.details(connection, appointmentId);
+                appointment = LockedAppointment.details(rows(), appointmentId);
             }
             return appointment;
         }
@@ -254,7 +365,7 @@ final class JdbiLockStore implements LockStore {
                 return token;
             }
             // A handoff or a takeover: a live lease was found, so no token was taken ahead.
-            try (PreparedStatement statement = connection.prepareStatement("SELECT nextval('fencing_tokens')");
+            try (PreparedStatement statement = rows().prepareStatement(NEXT_TOKEN);
                  ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return new FencingToken(rows.getLong(1));
@@ -380,7 +491,76 @@ final class JdbiLockStore implements LockStore {
         void sendWritesAndCommit() {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
-            writes.sendAndCommit(connection);
+            if (writes.isEmpty()) {
+                return;
+            }
+            StatementBatch batch = new StatementBatch();
+            boolean takingToken = takesTokenAhead();
+            if (takingToken) {
+                batch.add(NEXT_TOKEN);
+            }
+            batch.addAll(writes).sendAndCommit(connection, takingToken ? 1 : 0, (statement, row) -> tokenTaken(row));
+        }
+
+        /**
+         * Sends the check that the remembered state is still current, the queued writes, the events
+         * and the {@code COMMIT}, all in one round trip. A transaction that writes nothing only checks.
+         * Answers whether it wrote (and so raised the lock state number).
+         */
+        boolean checkWritesAndCommit(Connection on, RememberedLockStates.Guess guess) {
+            NotifyEventBus.notifyInOrder(writes, events);
+            events.clear();
+            boolean writing = !writes.isEmpty();
+            boolean takingToken = takesTokenAhead();
+            StatementBatch batch = new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(),
+                    writing, database.offsetMicros(), guess.at(), guess.latest());
+            if (takingToken) {
+                batch.add(NEXT_TOKEN);
+            }
+            batch.addAll(writes).sendAndCommit(on, takingToken ? 2 : 1, (statement, row) -> {
+                if (statement == 0) {
+                    remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant());
+                } else {
+                    tokenTaken(row);
+                }
+            });
+            return writing;
+        }
+
+        /**
+         * Tells the node what this committed transaction left, under the lock state number it left.
+         * {@code confirmed}: it found the number the node remembered before it.
+         */
+        void rememberCommitted(long number, boolean confirmed) {
+            if (!appointmentExists) {
+                remembered.forget(appointmentId);
+                return;
+            }
+            remembered.remember(appointmentId, new RememberedLockStates.State(number, confirmed, decidable(), lock,
+                    lastTicket, now, reservedToken));
+        }
+
+        /** Whether a later transaction may be decided on this one's state: nobody in line, no step due. */
+        private boolean decidable() {
+            return appointmentExists && openRequests.isEmpty() && dueAt == null;
+        }
+
+        /** A remembered state with no live lease keeps a token taken ahead for the next lease. */
+        private boolean takesTokenAhead() {
+            return decidable() && reservedToken.isEmpty()
+                    && lock.filter(lease -> lease.isLiveAt(now)).isEmpty();
+        }
+
+        private void tokenTaken(ResultSet row) throws SQLException {
+            reservedToken = Optional.of(new FencingToken(row.getLong(1)));
+        }
+
+        /** The connection, for work that needs the rows; a transaction decided on a remembered state has none. */
+        private Connection rows() {
+            if (connection == null) {
+                throw new NeedsRows();
+            }
+            return connection;
         }
 
         /** Applies a written request: open ones stay in line (the queue sorts by ticket), closed ones leave it. */

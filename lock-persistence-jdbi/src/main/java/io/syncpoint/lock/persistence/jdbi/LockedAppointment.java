@@ -17,9 +17,9 @@ import java.util.UUID;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * What a lock transaction reads first, in one round trip: whether the appointment exists, its row
- * locked ({@code FOR UPDATE}), then, in a second statement that runs once the lock is held, the database's
- * clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
+ * What a lock transaction decided on the rows reads first, in one round trip: whether the appointment
+ * exists, its row locked by raising its lock state number (V8), then, in a second statement that runs
+ * once the lock is held, the database's clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
  * the open edit requests in ticket order and, when there is no live lease, the next fencing token.
  *
  * <p>The second statement must be a statement of its own: a statement waiting for the row lock
@@ -37,16 +37,17 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * transaction that needs them reads them once the row is locked ({@link #DETAILS_SQL}).
  *
  * @param exists    whether the appointment exists (its row is then locked)
+ * @param lockState the appointment's lock state number once raised by this transaction; 0 when it does not exist
  * @param dueAt     when the appointment's next timed step falls due; null when none is scheduled
  * @param nextToken taken from the sequence ahead; empty where a live lease was found
  */
-record LockedAppointment(boolean exists, Optional<AppointmentLock> lease, Instant now,
+record LockedAppointment(boolean exists, long lockState, Optional<AppointmentLock> lease, Instant now,
                          Instant dueAt, EditQueue queue, Optional<FencingToken> nextToken) {
 
     // One row of clock, lease, due instant, last ticket and token (a CTE: with its volatile functions
     // PostgreSQL evaluates it once, so the sequence is advanced once however many requests are open),
     // repeated beside each open request.
-    static final String SQL = "SELECT id FROM appointments WHERE id = ? FOR UPDATE;\n"
+    static final String SQL = "UPDATE appointments SET lock_state = lock_state + 1 WHERE id = ? RETURNING lock_state;\n"
             + "WITH head AS (SELECT clock.db_now, " + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
             + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = ?) AS last_ticket,"
             + " CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = ?)"
@@ -80,8 +81,10 @@ record LockedAppointment(boolean exists, Optional<AppointmentLock> lease, Instan
                     appointmentId, appointmentId, appointmentId));
             statement.execute();
             boolean exists;
+            long lockState;
             try (ResultSet rows = statement.getResultSet()) {
                 exists = rows.next();
+                lockState = exists ? rows.getLong(1) : 0;
             }
             statement.getMoreResults();
             try (ResultSet rows = statement.getResultSet()) {
@@ -99,7 +102,7 @@ record LockedAppointment(boolean exists, Optional<AppointmentLock> lease, Instan
                         open.add(Rows.editRequest(rows, "request_"));
                     }
                 } while (rows.next());
-                return new LockedAppointment(exists, lease, now, dueAt, new EditQueue(open, lastTicket), nextToken);
+                return new LockedAppointment(exists, lockState, lease, now, dueAt, new EditQueue(open, lastTicket), nextToken);
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("could not lock appointment " + appointmentId, e, null);

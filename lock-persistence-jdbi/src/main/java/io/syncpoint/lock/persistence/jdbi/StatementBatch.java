@@ -2,6 +2,7 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -41,6 +42,19 @@ final class StatementBatch {
                 + " SELECT expect_one_row(count(*), CAST(? AS text)) FROM changed", withFailure);
     }
 
+    /** Queues every statement of {@code other}, after those queued here; {@code other} stays as it is. */
+    StatementBatch addAll(StatementBatch other) {
+        if (!other.isEmpty()) {
+            if (!isEmpty()) {
+                sql.append(";\n");
+            }
+            sql.append(other.sql);
+            parameters.addAll(other.parameters);
+            statements += other.statements;
+        }
+        return this;
+    }
+
     boolean isEmpty() {
         return statements == 0;
     }
@@ -51,6 +65,20 @@ final class StatementBatch {
      * caller rolls back. With nothing queued it sends nothing: the caller commits as usual.
      */
     void sendAndCommit(Connection connection) {
+        sendAndCommit(connection, 0, (index, row) -> { });
+    }
+
+    /** The first row of a statement's answer, read where a batch's first statements answer rows. */
+    @FunctionalInterface
+    interface FirstRows {
+        void read(int statement, ResultSet row) throws SQLException;
+    }
+
+    /**
+     * As {@link #sendAndCommit(Connection)}, and hands the first row of each of the first {@code answering}
+     * statements' answers to {@code firstRows}, once every statement has run and the commit with them.
+     */
+    void sendAndCommit(Connection connection, int answering, FirstRows firstRows) {
         if (isEmpty()) {
             return;
         }
@@ -59,6 +87,13 @@ final class StatementBatch {
         try (PreparedStatement statement = connection.prepareStatement(text)) {
             bind(statement, parameters);
             statement.execute();
+            for (int i = 0; i < answering; i++) {
+                try (ResultSet row = statement.getResultSet()) {
+                    row.next();
+                    firstRows.read(i, row);
+                }
+                statement.getMoreResults();
+            }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("batch failed: " + text, e, null);
         } finally {

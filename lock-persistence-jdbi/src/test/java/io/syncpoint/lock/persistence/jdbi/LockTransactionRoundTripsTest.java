@@ -7,6 +7,8 @@ import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.LeasePolicy;
+import io.syncpoint.lock.core.domain.PageRequest;
+import io.syncpoint.lock.core.domain.Rejection;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.port.in.AcquireLock;
@@ -56,6 +58,7 @@ class LockTransactionRoundTripsTest {
     private static PostgresBackend node;
 
     private final List<String> roundTrips = Collections.synchronizedList(new ArrayList<>());
+    private JdbiLockStore store;
     private LockService locks;
     private EditRequestService editRequests;
     private AppointmentService appointments;
@@ -84,7 +87,7 @@ class LockTransactionRoundTripsTest {
         postgres.setUser(database.settings().user());
         postgres.setPassword(database.settings().password());
         Database counted = new Database(watched(DataSource.class, postgres, null), () -> Duration.ZERO);
-        JdbiLockStore store = new JdbiLockStore(counted);
+        store = new JdbiLockStore(counted);
         LeasePolicy leasePolicy = new LeasePolicy(Duration.ofMinutes(5));
         locks = new LockService(store, node.history(), node.appointments(), leasePolicy, IdGenerator.random());
         editRequests = new EditRequestService(store, leasePolicy, FairAccessPolicy.defaults(), IdGenerator.random());
@@ -110,7 +113,8 @@ class LockTransactionRoundTripsTest {
     void aLockOperationAsksWhetherTheAppointmentExistsWithoutReadingItsDetails() {
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        assertThat(sent.get(0)).as(described(sent)).startsWith("SELECT id FROM appointments WHERE id = ? FOR UPDATE;");
+        assertThat(sent.get(0)).as(described(sent))
+                .startsWith("UPDATE appointments SET lock_state = lock_state + 1 WHERE id = ? RETURNING lock_state;");
         assertThat(String.join("\n", sent)).as(described(sent)).doesNotContain("title");
     }
 
@@ -146,8 +150,63 @@ class LockTransactionRoundTripsTest {
 
         List<String> sent = counted(() -> locks.release(new ReleaseLock.Command(alice, meeting, null)).orElseThrow());
 
-        // Row lock + state; lease + history row + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        // Row lock + state; the next lease's token, taken ahead + lease + history row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
+        assertThat(sent.get(1)).startsWith("SELECT nextval('fencing_tokens');");
+    }
+
+    @Test
+    void theNextOperationOnAnAppointmentThisNodeWroteLastAndNobodyWaitsForTakesOneRoundTrip() {
+        long first = locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow().lock().fencingToken().value();
+        locks.release(ReleaseLock.Command.of(alice, meeting)).orElseThrow();
+
+        List<String> acquire = counted(() -> assertThat(locks.acquire(AcquireLock.Command.of(bob, meeting))
+                .orElseThrow().lock().fencingToken().value()).isGreaterThan(first));
+        List<String> renew = counted(() -> locks.acquire(AcquireLock.Command.of(bob, meeting)).orElseThrow());
+        List<String> release = counted(() -> locks.release(ReleaseLock.Command.of(bob, meeting)).orElseThrow());
+
+        // The check that the state is the one remembered + lease + history row + events + COMMIT; the
+        // token was taken ahead by the release before.
+        assertThat(statementsPerRoundTrip(acquire)).as(described(acquire)).containsExactly(5);
+        assertThat(acquire.get(0)).startsWith(JdbiLockStore.CHECK_REMEMBERED + ";");
+        // Check + lease + events + COMMIT.
+        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(4);
+        // Check + the next token + lease + history row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(release)).as(described(release)).containsExactly(6);
+        assertThat(store.decidedOnRemembered()).isEqualTo(3);
+        assertThat(node.history().ofAppointment(meeting, PageRequest.first(10)).total()).isEqualTo(4);
+    }
+
+    @Test
+    void aRefusalDecidedOnARememberedStateOnlyChecksThatStateAndWritesNothing() {
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+
+        List<String> sent = counted(() -> assertThat(locks.acquire(AcquireLock.Command.of(bob, meeting))
+                .rejectionOrThrow()).isInstanceOf(Rejection.LockHeld.class));
+
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2);
+        assertThat(sent.get(0)).startsWith(JdbiLockStore.CHECK_REMEMBERED + ";\nCOMMIT");
+    }
+
+    @Test
+    void aRememberedStateAnotherNodeChangedSinceIsFoundOutBeforeAnyWriteAndDecidedAgainOnTheRows() {
+        LockService otherNode = new LockService(node.locks(), node.history(), node.appointments(),
+                new LeasePolicy(Duration.ofMinutes(5)), IdGenerator.random());
+        locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
+        locks.release(ReleaseLock.Command.of(alice, meeting)).orElseThrow();
+        long others = otherNode.acquire(AcquireLock.Command.of(bob, meeting)).orElseThrow()
+                .lock().fencingToken().value();
+
+        List<String> sent = counted(() -> assertThat(locks.acquire(AcquireLock.Command.of(alice, meeting))
+                .rejectionOrThrow()).isInstanceOf(Rejection.LockHeld.class));
+
+        // The check fails before the writes it carried (rolled back); the rows then show Bob's lease.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(5, 1, 2, 1);
+        assertThat(sent.get(1)).isEqualTo("ROLLBACK");
+        assertThat(store.decidedAgain()).isEqualTo(1);
+        assertThat(node.locks().findLock(meeting).orElseThrow().fencingToken().value()).isEqualTo(others);
+        assertThat(node.history().ofAppointment(meeting, PageRequest.first(10)).total()).isEqualTo(3);
     }
 
     @Test

@@ -31,7 +31,7 @@ class MigrationTest {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(Migrations.migrate(dataSource)).isEqualTo(7);
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(8);
         assertThat(Migrations.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"
@@ -39,7 +39,7 @@ class MigrationTest {
                 .containsExactlyInAnyOrder("users", "appointments", "appointment_locks", "lock_history",
                         "edit_requests", "appointment_due_steps");
         assertThat(strings(dataSource, "SELECT sequence_name FROM information_schema.sequences"))
-                .contains("fencing_tokens");
+                .contains("fencing_tokens", "lock_state_epochs");
         assertThat(strings(dataSource, "SELECT tc.table_name FROM information_schema.table_constraints tc"
                 + " WHERE tc.constraint_type = 'FOREIGN KEY'"))
                 .as("leases, requests and due steps go with their appointment; history outlives it")
@@ -55,7 +55,7 @@ class MigrationTest {
         PGSimpleDataSource dataSource = dataSource(settings);
         assertThat(Migrations.current(dataSource)).as("an empty database").isFalse();
 
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("6").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("7").load().migrate();
         assertThat(Migrations.current(dataSource)).as("a database one script behind").isFalse();
 
         assertThat(Migrations.migrate(dataSource)).isEqualTo(1);

@@ -20,6 +20,14 @@ import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.in.AcquireLock;
+import io.syncpoint.lock.core.domain.Outcome;
+import io.syncpoint.lock.core.port.in.ReleaseLock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import io.syncpoint.lock.core.port.in.CreateAppointment;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
@@ -139,6 +147,79 @@ class MultiNodeLockTest {
         assertThat(Duration.between(nodeB.locks().now(), bobsLater.expiresAt()))
                 .as("a lease granted by node B runs one TTL from the database's now, not from B's clock")
                 .isBetween(TTL.minusSeconds(30), TTL);
+    }
+
+    /**
+     * Workers on both nodes take, renew and release leases on two appointments. Each node decides a
+     * transaction on the state it remembers where it wrote the appointment last, and the other node's
+     * writes make some of those states stale: leases must stay exclusive, with rising tokens, either way,
+     * and both must have happened.
+     */
+    @Test
+    void leasesStayExclusiveWhileEachNodeDecidesOnWhatItRemembersAndFindsSomeOfItMovedOn() throws Exception {
+        JdbiLockStore storeA = (JdbiLockStore) nodeA.locks();
+        JdbiLockStore storeB = (JdbiLockStore) nodeB.locks();
+        long decidedBefore = storeA.decidedOnRemembered() + storeB.decidedOnRemembered();
+        long againBefore = storeA.decidedAgain() + storeB.decidedAgain();
+        List<UUID> hot = List.of(appointment(appointmentsA, "Hot 1"), appointment(appointmentsB, "Hot 2"));
+        int workers = 8;
+        List<Actor> actors = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            actors.add(registered("worker" + w + "@example.com", "Worker " + w));
+        }
+        AtomicInteger[] inside = {new AtomicInteger(), new AtomicInteger()};
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicLong grants = new AtomicLong();
+
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Actor actor = actors.get(w);
+                LockService locks = w % 2 == 0 ? locksA : locksB;
+                running.add(pool.submit(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (int n = 0; n < 150; n++) {
+                        int slot = random.nextInt(hot.size());
+                        Outcome<AcquireLock.Acquisition> taken = locks.acquire(AcquireLock.Command.of(actor, hot.get(slot)));
+                        if (!taken.isOk()) {
+                            continue;
+                        }
+                        grants.incrementAndGet();
+                        if (inside[slot].incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        long version = taken.orElseThrow().lock().version();
+                        if (random.nextBoolean()) {
+                            version = locks.acquire(new AcquireLock.Command(actor, hot.get(slot), version, null))
+                                    .orElseThrow().lock().version();
+                        }
+                        inside[slot].decrementAndGet();
+                        locks.release(new ReleaseLock.Command(actor, hot.get(slot), version)).orElseThrow();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(overlaps.get()).isZero();
+        long acquiredRows = 0;
+        for (UUID appointmentId : hot) {
+            List<LockHistoryEntry> rows = LockRaces.oldestFirst(nodeA.history(), appointmentId);
+            LockRaces.assertLeasesFollowOneAnother(rows);
+            acquiredRows += rows.stream().filter(row -> row.action() == HistoryAction.ACQUIRED).count();
+            assertThat(nodeA.locks().findLock(appointmentId)).isEmpty();
+        }
+        assertThat(acquiredRows).isEqualTo(grants.get());
+        assertThat(storeA.decidedOnRemembered() + storeB.decidedOnRemembered() - decidedBefore)
+                .as("transactions decided on a remembered state").isPositive();
+        assertThat(storeA.decidedAgain() + storeB.decidedAgain() - againBefore)
+                .as("remembered states found moved on, decided again on the rows").isPositive();
     }
 
     @Test

@@ -17,6 +17,15 @@ public final class StoreStatements {
         return LockedAppointment.SQL;
     }
 
+    /**
+     * The check that opens a transaction decided on a remembered state, in the round trip of its writes.
+     * Six placeholders: the appointment's id, the remembered lock state number, whether the transaction
+     * writes, the clock offset in microseconds, the earliest and the latest store time it accepts.
+     */
+    public static String checkRemembered() {
+        return JdbiLockStore.CHECK_REMEMBERED;
+    }
+
     /** lock-status's one statement. One placeholder: the appointment's id. */
     public static String lockStatus() {
         return JdbiLockStore.READ_LEASE;

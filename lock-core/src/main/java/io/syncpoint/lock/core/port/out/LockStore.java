@@ -23,6 +23,10 @@ public interface LockStore {
      * appointment, on every node. Everything the work writes (lease, history row, appointment,
      * events) commits together or not at all; events are announced only after the commit. A
      * runtime exception thrown by {@code work} rolls back and propagates.
+     *
+     * <p>{@code work} may run more than once: a store that first decides a transaction on a state it
+     * remembers runs it again on the stored rows when that state turns out stale. Only the last run's
+     * writes and result count, so the work acts only through its transaction.
      */
     <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work);
 

@@ -14,7 +14,12 @@ import java.util.UUID;
 /** The storage commands available inside {@link LockStore#inTransaction}, all about one appointment. */
 public interface LockTransaction {
 
-    /** The current time by the store's clock, read inside the transaction. */
+    /**
+     * The current time by the store's clock, read inside the transaction; or, where a store decides a
+     * transaction on a state it remembers, a time the store has made sure of: no later than its clock
+     * when the transaction commits, no earlier than the last time recorded for the appointment, and
+     * with no expiry of the appointment's lease in between.
+     */
     Instant now();
 
     /** The appointment this transaction is about, whether or not it exists. */
