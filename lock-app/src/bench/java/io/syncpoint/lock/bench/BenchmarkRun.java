@@ -328,30 +328,40 @@ public final class BenchmarkRun {
     }
 
     /**
-     * pgbench running the statements the store sends for an acquire and a release, in the same two round
-     * trips each, every client on an appointment of its own: what the database sustains for exactly our
-     * lock transactions, with no Java in the way. Beside it, what that leaves for the HTTP write path when
-     * the database and the server share the machine, estimated from the in-memory server's own cost.
+     * pgbench running the statements the store sends for an acquire and a release, every client on an
+     * appointment of its own: decided on the rows (two round trips each), and decided on the state the
+     * node remembers (one round trip each, what the write path sends once a connection's appointment was
+     * written twice by the node): what the database sustains for exactly our lock transactions, with no
+     * Java in the way. Beside each, what that leaves for the HTTP write path when the database and the
+     * server share the machine, estimated from the in-memory server's own cost.
      */
     private Void lockStatements(PostgresSettings database) throws Exception {
-        Pgbench.Result operations = lockOperations(database, "server-lock-operations");
-        table.add(new Table.Row("write reference: pgbench running the store's own acquire and release statements"
-                + " (2 round trips each), 16 clients", "PostgreSQL",
-                Table.rate(operations.tps(), "lock operations/s") + " (" + Table.rate(operations.tps() / 2, "pairs/s") + ")",
-                Table.millis(operations.p50Millis()), Table.millis(operations.p99Millis()),
-                Table.millis(operations.p999Millis()), "–", "–", "–",
-                "avg latency " + Table.millis(operations.latencyAverageMillis()) + ceiling("write", operations.tps()),
-                "–"));
+        for (boolean oneTrip : List.of(false, true)) {
+            Pgbench.Result operations = lockOperations(database, "server-lock-operations" + (oneTrip ? "-one-trip" : ""),
+                    oneTrip ? Pgbench.LOCK_OPERATION_ONE_TRIP : Pgbench.LOCK_OPERATION);
+            if (operations == null) {
+                return null;
+            }
+            table.add(new Table.Row("write reference: pgbench running the store's own acquire and release statements"
+                    + (oneTrip ? ", decided on a remembered state (1 round trip each)" : ", decided on the rows"
+                    + " (2 round trips each)") + ", 16 clients", "PostgreSQL",
+                    Table.rate(operations.tps(), "lock operations/s") + " ("
+                            + Table.rate(operations.tps() / 2, "pairs/s") + ")",
+                    Table.millis(operations.p50Millis()), Table.millis(operations.p99Millis()),
+                    Table.millis(operations.p999Millis()), "–", "–", "–",
+                    "avg latency " + Table.millis(operations.latencyAverageMillis()) + ceiling("write", operations.tps()),
+                    "–"));
+        }
         return null;
     }
 
-    /** {@link Pgbench#LOCK_OPERATION} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
-    private Pgbench.Result lockOperations(PostgresSettings database, String name) throws Exception {
+    /** {@code script} on {@code database}, 16 clients; null (noted) where there is no pgbench. */
+    private Pgbench.Result lockOperations(PostgresSettings database, String name, String script) throws Exception {
         Optional<Path> pgbench = pgbenchScripts(database, Pgbench.lockOperationSetUp(CONNECTIONS));
         if (pgbench.isEmpty()) {
             return null;
         }
-        return Pgbench.runScript(pgbench.get(), database, name, Pgbench.LOCK_OPERATION,
+        return Pgbench.runScript(pgbench.get(), database, name, script,
                 Map.of("events", Pgbench.EVENTS, "n", "0"), CONNECTIONS, measure, true, out);
     }
 
@@ -492,7 +502,8 @@ public final class BenchmarkRun {
         PostgresLibraryRun.Result ours = PostgresLibraryRun.lockCore(database, CONNECTIONS, preRun, measure);
         Optional<Pgbench.Result> statements = Optional.ofNullable(
                 section("pgbench: the store's acquire and release statements (library database)",
-                        () -> lockOperations(database, "library-lock-operations")));
+                        () -> lockOperations(database, "library-lock-operations",
+                                Pgbench.LOCK_OPERATION_ONE_TRIP)));
         PostgresLibraryRun.Result shedLock = PostgresLibraryRun.shedLock(database, CONNECTIONS, preRun, measure);
         Optional<LeastWork> leastWork = Optional.ofNullable(
                 section("pgbench: ShedLock's statements and the least an audited lock writes (library database)",
@@ -510,7 +521,8 @@ public final class BenchmarkRun {
                 String.format(Locale.ROOT, "ShedLock: %,.0f pairs/s, lock p50 %s", shedLock.pairsPerSecond(),
                         Table.millis(shedLock.lockMillis(50)))
                         + statements.map(operations -> String.format(Locale.ROOT,
-                                "; pgbench running the store's own statements, same database: %,.0f pairs/s",
+                                "; pgbench running the store's own statements (one round trip each), same database:"
+                                + " %,.0f pairs/s",
                                 operations.tps() / 2)).orElse("")
                         + leastWork.map(least -> String.format(Locale.ROOT,
                                 "; the least an audited, notifying lock writes: %,.0f pairs/s (%.2f× ShedLock's"

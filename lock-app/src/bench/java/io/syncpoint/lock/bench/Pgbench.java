@@ -61,20 +61,46 @@ final class Pgbench {
             \\endpipeline
             """;
 
-    /** An acquire of the client's own appointment: the store's two round trips. */
-    private static final String ACQUIRE = OPENING + WRITES
+    /** An acquire's writes: the lease row, its history row and its event, with the COMMIT. */
+    private static final String ACQUIRE_WRITES = WRITES
             .replace("LEASE_CHANGE", "INSERT INTO appointment_locks (id, appointment_id, holder_id, user_info, created_at,"
                     + " expires_at, version, fencing_token, renewals, last_active_at) VALUES (LEASE, APPOINTMENT,"
                     + " HOLDER, HOLDER_INFO, clock_timestamp(), clock_timestamp() + interval '300 seconds', 1,"
                     + " currval('fencing_tokens'), 0, clock_timestamp())")
             .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL").replace("HISTORY_ID", HISTORY_ID);
 
-    /** The release of that lease: again two round trips. */
-    private static final String RELEASE = OPENING + WRITES
+    /** A release's writes: the lease row deleted, its history row and its event, with the COMMIT. */
+    private static final String RELEASE_WRITES = WRITES
             .replace("LEASE_CHANGE", "WITH changed AS (DELETE FROM appointment_locks WHERE id = LEASE"
                     + " AND appointment_id = APPOINTMENT RETURNING 1)"
                     + " SELECT expect_one_row(count(*), CAST('no such lease row' AS text)) FROM changed")
             .replace("ACTION", "'released'").replace("DURATION", "0, 0").replace("HISTORY_ID", HISTORY_ID);
+
+    /** An acquire of the client's own appointment decided on the rows: the store's two round trips. */
+    private static final String ACQUIRE = OPENING + ACQUIRE_WRITES;
+
+    /** The release of that lease: again two round trips. */
+    private static final String RELEASE = OPENING + RELEASE_WRITES;
+
+    /**
+     * The check a transaction decided on a remembered state opens with, in the same round trip as its
+     * writes. The remembered number is read in place (the store knows it; this costs an index lookup
+     * more), the window is the store's.
+     */
+    private static final String CHECKED = "\\startpipeline\nBEGIN;\n"
+            + placeholders(StoreStatements.checkRemembered(), APPOINTMENT,
+                    "(SELECT lock_state FROM appointments WHERE id = " + APPOINTMENT + ")", "true", "0",
+                    "clock_timestamp()", "clock_timestamp() + interval '1 second'") + ";\n";
+
+    /**
+     * An acquire decided on a remembered state: one round trip. The store takes the token with the
+     * release before it; here the acquire takes it, the same work for a pair.
+     */
+    private static final String ACQUIRE_ONE_TRIP = CHECKED + "SELECT nextval('fencing_tokens');\n"
+            + ACQUIRE_WRITES.replaceFirst("\\\\startpipeline\n", "");
+
+    /** The release decided on a remembered state: one round trip. */
+    private static final String RELEASE_ONE_TRIP = CHECKED + RELEASE_WRITES.replaceFirst("\\\\startpipeline\n", "");
 
     /**
      * One transaction of the script is one lock operation, as one HTTP request of the write path is: a
@@ -82,10 +108,16 @@ final class Pgbench {
      * them, per client, from {@code -D n=0}). So pgbench's rate is operations per second and its
      * per-transaction log gives each operation's latency.
      */
-    static final String LOCK_OPERATION = ("\\set n :n + 1\n\\if :n % 2 = 1\n" + ACQUIRE + "\\else\n" + RELEASE
-            + "\\endif\n")
-            .replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
-            .replace("HOLDER", HOLDER);
+    static final String LOCK_OPERATION = lockOperation(ACQUIRE, RELEASE);
+
+    /** {@link #LOCK_OPERATION} as the store sends it where it decides on the state it remembers: one round trip each. */
+    static final String LOCK_OPERATION_ONE_TRIP = lockOperation(ACQUIRE_ONE_TRIP, RELEASE_ONE_TRIP);
+
+    private static String lockOperation(String acquire, String release) {
+        return ("\\set n :n + 1\n\\if :n % 2 = 1\n" + acquire + "\\else\n" + release + "\\endif\n")
+                .replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
+                .replace("HOLDER", HOLDER);
+    }
 
     /** One event as the store notifies it (a lock_acquired of the usual size), for {@code :events}. */
     static final String EVENTS = "{\"{\\\"type\\\":\\\"lock_acquired\\\",\\\"lock\\\":{\\\"id\\\":"
