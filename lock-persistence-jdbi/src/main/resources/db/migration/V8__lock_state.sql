@@ -1,5 +1,5 @@
 -- An appointment's lock state (its lease, its edit requests, its due step) gets a number that every lock
--- transaction raises. A node remembers the state it last wrote with its number; the next transaction on
+-- transaction that writes raises. A node remembers the state it last wrote with its number; the next transaction on
 -- that appointment can then decide on what the node remembers and send its writes in one round trip,
 -- starting with a check that the number, and so the state, is still the one remembered.
 --

@@ -30,9 +30,10 @@ import java.util.function.Function;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * Leases in PostgreSQL. A lock transaction begins by taking the appointment's row (raising its lock
- * state number), which serializes every transaction on that appointment across all nodes; the lease
- * change, its history row, its edit requests, its due step and its NOTIFY then commit together.
+ * Leases in PostgreSQL. A lock transaction begins by locking the appointment's row, which serializes
+ * every transaction on that appointment across all nodes; the lease change, its history row, its edit
+ * requests, its due step and its NOTIFY then commit together, and a transaction that writes raises the
+ * appointment's lock state number with them.
  *
  * <p>Round trips are what a lock transaction costs. Decided on the rows, it reads everything it needs
  * in one ({@link LockedAppointment}: clock, lease, open requests, last ticket, due instant and, where a
@@ -42,11 +43,11 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * unchanged due instant writes nothing): two round trips for an acquire, a renewal or a release. The
  * appointment's details are read only where a use case needs them (a save, a delete), in a third.
  *
- * <p>Where this node wrote the appointment last and nobody waits in line, the transaction is first
- * decided on the state the node remembers ({@link RememberedLockStates}) and sends its check, its
- * writes and its {@code COMMIT} in one round trip; when the check finds the state moved on, nothing
- * was written and the work runs again on the rows. The work may so run twice; it acts only through
- * its transaction.
+ * <p>Where this node wrote the appointment last, nobody waits in line and no other transaction on the
+ * appointment is under way on this node, the transaction is first decided on the state the node
+ * remembers ({@link RememberedLockStates}) and sends its check, its writes and its {@code COMMIT} in
+ * one round trip; when the check finds the state moved on, nothing was written and the work runs
+ * again on the rows. The work may so run twice; it acts only through its transaction.
  */
 final class JdbiLockStore implements LockStore {
     /** lock-status's statement for one appointment: its existence, its lease row and the database's clock. */
@@ -59,6 +60,9 @@ final class JdbiLockStore implements LockStore {
     static final String CHECK_REMEMBERED = "SELECT take_remembered_lock_state(?, ?, ?, ?, ?, ?)";
 
     private static final String NEXT_TOKEN = "SELECT nextval('fencing_tokens')";
+
+    /** What a transaction decided on the rows sends first when it writes: every writing transaction raises the number. */
+    private static final String RAISE_NUMBER = "UPDATE appointments SET lock_state = lock_state + 1 WHERE id = ?";
 
     /** What the check raises when the remembered state is no longer current. */
     private static final String STATE_MOVED_ON = "SP001";
@@ -84,14 +88,19 @@ final class JdbiLockStore implements LockStore {
 
     @Override
     public <T> T inTransaction(UUID appointmentId, Function<LockTransaction, T> work) {
-        Optional<RememberedLockStates.Guess> guess = remembered.guess(appointmentId);
-        if (guess.isPresent()) {
-            Optional<Decided<T>> decided = decideOnRemembered(appointmentId, guess.get(), work);
-            if (decided.isPresent()) {
-                return decided.get().result();
+        boolean alone = remembered.enter(appointmentId);
+        try {
+            Optional<RememberedLockStates.Guess> guess = alone ? remembered.guess(appointmentId) : Optional.empty();
+            if (guess.isPresent()) {
+                Optional<Decided<T>> decided = decideOnRemembered(appointmentId, guess.get(), work);
+                if (decided.isPresent()) {
+                    return decided.get().result();
+                }
             }
+            return decideOnRows(appointmentId, work);
+        } finally {
+            remembered.leave(appointmentId);
         }
-        return decideOnRows(appointmentId, work);
     }
 
     /** A result of work, which may be null. */
@@ -138,16 +147,19 @@ final class JdbiLockStore implements LockStore {
             remembered.storeClockRead(opening.now());
             JdbiLockTransaction transaction = new JdbiLockTransaction(connection, appointmentId, opening);
             T result = work.apply(transaction);
-            transaction.sendWritesAndCommit();
-            return new Committed<>(result, transaction, opening.lockState());
+            boolean wrote = transaction.sendWritesAndCommit();
+            return new Committed<>(result, transaction, opening.lockState() + (wrote ? 1 : 0),
+                    before.isPresent() && before.get() == opening.lockState());
         });
-        long number = committed.number();
-        committed.transaction().rememberCommitted(number, before.isPresent() && before.get() + 1 == number);
+        committed.transaction().rememberCommitted(committed.number(), committed.confirmed());
         return committed.result();
     }
 
-    /** A transaction decided on the rows, once committed, with the lock state number it left. */
-    private record Committed<T>(T result, JdbiLockTransaction transaction, long number) {
+    /**
+     * A transaction decided on the rows, once committed, with the lock state number it left and whether
+     * it found the number the node remembered.
+     */
+    private record Committed<T>(T result, JdbiLockTransaction transaction, long number, boolean confirmed) {
     }
 
     /** Transactions committed as decided on a remembered state. */
@@ -484,22 +496,25 @@ final class JdbiLockStore implements LockStore {
         }
 
         /**
-         * Sends the queued writes, then the published events in one statement, in order, then the
-         * {@code COMMIT}, all in one round trip; NOTIFY delivers the events on that commit. A
-         * transaction that wrote nothing is committed by the caller.
+         * Sends the raised lock state number, the queued writes, then the published events in one
+         * statement, in order, then the {@code COMMIT}, all in one round trip; NOTIFY delivers the events
+         * on that commit. A transaction that wrote nothing is committed by the caller, its number
+         * unchanged. Answers whether it wrote.
          */
-        void sendWritesAndCommit() {
+        boolean sendWritesAndCommit() {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
             if (writes.isEmpty()) {
-                return;
+                return false;
             }
             StatementBatch batch = new StatementBatch();
             boolean takingToken = takesTokenAhead();
             if (takingToken) {
                 batch.add(NEXT_TOKEN);
             }
-            batch.addAll(writes).sendAndCommit(connection, takingToken ? 1 : 0, (statement, row) -> tokenTaken(row));
+            batch.add(RAISE_NUMBER, appointmentId).addAll(writes)
+                    .sendAndCommit(connection, takingToken ? 1 : 0, (statement, row) -> tokenTaken(row));
+            return true;
         }
 
         /**

@@ -18,8 +18,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * What a lock transaction decided on the rows reads first, in one round trip: whether the appointment
- * exists, its row locked by raising its lock state number (V8), then, in a second statement that runs
- * once the lock is held, the database's clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
+ * exists, its row locked ({@code FOR UPDATE}) with its lock state number (V8), then, in a second statement
+ * that runs once the lock is held, the database's clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
  * the open edit requests in ticket order and, when there is no live lease, the next fencing token.
  *
  * <p>The second statement must be a statement of its own: a statement waiting for the row lock
@@ -37,7 +37,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * transaction that needs them reads them once the row is locked ({@link #DETAILS_SQL}).
  *
  * @param exists    whether the appointment exists (its row is then locked)
- * @param lockState the appointment's lock state number once raised by this transaction; 0 when it does not exist
+ * @param lockState the appointment's lock state number as this transaction found it; 0 when it does not exist
  * @param dueAt     when the appointment's next timed step falls due; null when none is scheduled
  * @param nextToken taken from the sequence ahead; empty where a live lease was found
  */
@@ -47,7 +47,7 @@ record LockedAppointment(boolean exists, long lockState, Optional<AppointmentLoc
     // One row of clock, lease, due instant, last ticket and token (a CTE: with its volatile functions
     // PostgreSQL evaluates it once, so the sequence is advanced once however many requests are open),
     // repeated beside each open request.
-    static final String SQL = "UPDATE appointments SET lock_state = lock_state + 1 WHERE id = ? RETURNING lock_state;\n"
+    static final String SQL = "SELECT lock_state FROM appointments WHERE id = ? FOR UPDATE;\n"
             + "WITH head AS (SELECT clock.db_now, " + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
             + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = ?) AS last_ticket,"
             + " CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = ?)"

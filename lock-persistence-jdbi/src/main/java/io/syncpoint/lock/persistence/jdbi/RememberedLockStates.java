@@ -26,7 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       appointment other nodes also write is decided on its rows without a failed guess each time;</li>
  *   <li>the lease does not expire within {@link #DECISION_WINDOW} of the time decided at, and the check
  *       refuses a store clock outside that window: the decision holds at whatever time in it the check
- *       runs.</li>
+ *       runs;</li>
+ *   <li>no other transaction on the appointment is under way on this node ({@link #enter}): requests
+ *       that arrive together on one appointment would all decide on the same state, and all but the
+ *       first would find it moved on, after waiting for the row.</li>
  * </ul>
  *
  * <p>The time decided at is the node's estimate of the store's clock, taken from the last answer that
@@ -54,7 +57,21 @@ final class RememberedLockStates {
     }
 
     private final Map<UUID, State> states = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> underWay = new ConcurrentHashMap<>();
     private volatile long storeClockAheadNanos;
+
+    /**
+     * Counts a transaction on the appointment as under way on this node until {@link #leave}; answers
+     * whether it is the only one.
+     */
+    boolean enter(UUID appointmentId) {
+        return underWay.merge(appointmentId, 1, Integer::sum) == 1;
+    }
+
+    /** The end of a transaction counted by {@link #enter}. */
+    void leave(UUID appointmentId) {
+        underWay.computeIfPresent(appointmentId, (id, count) -> count == 1 ? null : count - 1);
+    }
 
     /** A remembered state to decide on, and the store's time to decide at. */
     record Guess(State state, Instant at) {

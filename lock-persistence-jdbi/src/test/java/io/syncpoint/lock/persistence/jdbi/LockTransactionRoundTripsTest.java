@@ -104,8 +104,9 @@ class LockTransactionRoundTripsTest {
     void acquiringAFreeAppointmentTakesTwoRoundTrips() {
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock + clock, lease, queue, due step and token; lease + history row + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        // Row lock + clock, lease, queue, due step and token; lock state number + lease + history row + events
+        // + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
         assertThat(sent.get(1)).endsWith(COMMIT);
     }
 
@@ -114,7 +115,7 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
         assertThat(sent.get(0)).as(described(sent))
-                .startsWith("UPDATE appointments SET lock_state = lock_state + 1 WHERE id = ? RETURNING lock_state;");
+                .startsWith("SELECT lock_state FROM appointments WHERE id = ? FOR UPDATE;");
         assertThat(String.join("\n", sent)).as(described(sent)).doesNotContain("title");
     }
 
@@ -128,8 +129,9 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> assertThat(appointments.update(
                 new UpdateAppointment.Command(alice, meeting, 1, token, details)).orElseThrow().version()).isEqualTo(2));
 
-        // Row lock + state; the details (its version is the save's precondition); appointment + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 3);
+        // Row lock + state; the details (its version is the save's precondition); number + appointment + events
+        // + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 4);
         assertThat(sent.get(1)).startsWith("SELECT id, title,");
         assertThat(node.appointments().findAppointment(meeting).orElseThrow().details()).isEqualTo(details);
     }
@@ -140,8 +142,8 @@ class LockTransactionRoundTripsTest {
 
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock + state; lease + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3);
+        // Row lock + state; number + lease + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
     }
 
     @Test
@@ -150,8 +152,8 @@ class LockTransactionRoundTripsTest {
 
         List<String> sent = counted(() -> locks.release(new ReleaseLock.Command(alice, meeting, null)).orElseThrow());
 
-        // Row lock + state; the next lease's token, taken ahead + lease + history row + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
+        // Row lock + state; the next lease's token, taken ahead + number + lease + history row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 6);
         assertThat(sent.get(1)).startsWith("SELECT nextval('fencing_tokens');");
     }
 
@@ -209,13 +211,17 @@ class LockTransactionRoundTripsTest {
         assertThat(node.history().ofAppointment(meeting, PageRequest.first(10)).total()).isEqualTo(3);
     }
 
+    /** A refusal on the rows leaves the number as it was: a node that remembers it may still decide on it. */
     @Test
     void aRefusedAcquireWritesNothing() {
         locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow();
 
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(bob, meeting)).rejectionOrThrow());
+        List<String> renew = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
         assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1);
+        // The refusal found the number the node remembered and left it: the renewal is decided on that state.
+        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(4);
     }
 
     @Test
@@ -234,8 +240,8 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> editRequests.ask(new AskToEdit.Command(bob, meeting, "Room change"))
                 .orElseThrow());
 
-        // Row lock + state; request + due step + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        // Row lock + state; number + request + due step + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
     }
 
     @Test
@@ -247,7 +253,7 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> locks.acquire(new AcquireLock.Command(alice, meeting, null, null, false))
                 .orElseThrow());
 
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3);
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
         assertThat(sent.subList(1, sent.size())).noneMatch(sql -> sql.contains("appointment_due_steps"));
     }
 
@@ -260,8 +266,9 @@ class LockTransactionRoundTripsTest {
                 .orElseThrow());
 
         // Row lock + state (a live lease: no token taken ahead); the token; the old lease and its
-        // history row, the new lease and its history row, the request, the due step, the events, COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 8);
+        // history row, the new lease and its history row, the request, the due step, the events, COMMIT, after
+        // the number.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 9);
     }
 
     private Actor user(String email, String name) {
