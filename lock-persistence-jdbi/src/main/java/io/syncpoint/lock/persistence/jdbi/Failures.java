@@ -21,6 +21,16 @@ final class Failures {
         return new StoreUnavailableException("PostgreSQL is unavailable: " + rootMessage(failure), failure);
     }
 
+    /** Whether {@code failure} or one of its causes is an {@link SQLException} with {@code sqlState}. */
+    static boolean hasSqlState(Throwable failure, String sqlState) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectionException

@@ -129,7 +129,7 @@ final class JdbiLockStore implements LockStore {
             wrote = database.inTransaction(connection -> transaction.checkWritesAndCommit(connection, guess));
         } catch (RuntimeException failure) {
             remembered.forget(appointmentId);
-            if (hasState(failure, STATE_MOVED_ON)) {
+            if (Failures.hasSqlState(failure, STATE_MOVED_ON)) {
                 decidedAgain.increment();
                 return Optional.empty();
             }
@@ -170,15 +170,6 @@ final class JdbiLockStore implements LockStore {
     /** Transactions whose check found the remembered state moved on, and which were decided again on the rows. */
     long decidedAgain() {
         return decidedAgain.sum();
-    }
-
-    private static boolean hasState(Throwable failure, String sqlState) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
