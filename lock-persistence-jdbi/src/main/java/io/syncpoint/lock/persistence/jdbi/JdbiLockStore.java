@@ -498,13 +498,7 @@ final class JdbiLockStore implements LockStore {
             if (writes.isEmpty()) {
                 return false;
             }
-            StatementBatch batch = new StatementBatch();
-            boolean takingToken = takesTokenAhead();
-            if (takingToken) {
-                batch.add(NEXT_TOKEN);
-            }
-            batch.add(RAISE_NUMBER, appointmentId).addAll(writes)
-                    .sendAndCommit(connection, takingToken ? 1 : 0, (statement, row) -> tokenTaken(row));
+            send(connection, new StatementBatch().add(RAISE_NUMBER, appointmentId), false, row -> { });
             return true;
         }
 
@@ -517,20 +511,36 @@ final class JdbiLockStore implements LockStore {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
             boolean writing = !writes.isEmpty();
-            boolean takingToken = takesTokenAhead();
-            StatementBatch batch = new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(),
-                    writing, database.offsetMicros(), guess.at(), guess.latest());
-            if (takingToken) {
+            send(on, new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(), writing,
+                            database.offsetMicros(), guess.at(), guess.latest()), true,
+                    row -> remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant()));
+            return writing;
+        }
+
+        /** The first row a statement answers. */
+        @FunctionalInterface
+        private interface Answer {
+            void read(ResultSet row) throws SQLException;
+        }
+
+        /**
+         * Sends, in one round trip: the next lease's token where one is taken ahead, {@code opening} (whose
+         * one statement answers a row for {@code openingAnswer} where {@code answers}), the queued writes
+         * and the {@code COMMIT}.
+         */
+        private void send(Connection on, StatementBatch opening, boolean answers, Answer openingAnswer) {
+            StatementBatch batch = new StatementBatch();
+            int token = takesTokenAhead() ? 0 : -1;
+            if (token == 0) {
                 batch.add(NEXT_TOKEN);
             }
-            batch.addAll(writes).sendAndCommit(on, takingToken ? 2 : 1, (statement, row) -> {
-                if (statement == 0) {
-                    remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant());
+            batch.addAll(opening).addAll(writes).sendAndCommit(on, token + 1 + (answers ? 1 : 0), (statement, row) -> {
+                if (statement == token) {
+                    reservedToken = Optional.of(new FencingToken(row.getLong(1)));
                 } else {
-                    tokenTaken(row);
+                    openingAnswer.read(row);
                 }
             });
-            return writing;
         }
 
         /**
@@ -555,10 +565,6 @@ final class JdbiLockStore implements LockStore {
         private boolean takesTokenAhead() {
             return decidable() && reservedToken.isEmpty()
                     && lock.filter(lease -> lease.isLiveAt(now)).isEmpty();
-        }
-
-        private void tokenTaken(ResultSet row) throws SQLException {
-            reservedToken = Optional.of(new FencingToken(row.getLong(1)));
         }
 
         /** The connection, for work that needs the rows; a transaction decided on a remembered state has none. */

@@ -14,21 +14,15 @@ import io.syncpoint.lock.core.domain.FairAccessPolicy;
 import io.syncpoint.lock.core.domain.HistoryAction;
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
+import io.syncpoint.lock.core.domain.Outcome;
 import io.syncpoint.lock.core.domain.PageRequest;
 import io.syncpoint.lock.core.domain.Rejection;
 import io.syncpoint.lock.core.domain.Role;
 import io.syncpoint.lock.core.domain.UserAccount;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.in.AcquireLock;
-import io.syncpoint.lock.core.domain.Outcome;
-import io.syncpoint.lock.core.port.in.ReleaseLock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import io.syncpoint.lock.core.port.in.CreateAppointment;
+import io.syncpoint.lock.core.port.in.ReleaseLock;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AppointmentService;
@@ -41,8 +35,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -171,41 +169,34 @@ class MultiNodeLockTest {
         AtomicInteger overlaps = new AtomicInteger();
         AtomicLong grants = new AtomicLong();
 
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                Actor actor = actors.get(w);
-                LockService locks = w % 2 == 0 ? locksA : locksB;
-                running.add(pool.submit(() -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    for (int n = 0; n < 150; n++) {
-                        int slot = random.nextInt(hot.size());
-                        Outcome<AcquireLock.Acquisition> taken = locks.acquire(AcquireLock.Command.of(actor, hot.get(slot)));
-                        if (!taken.isOk()) {
-                            continue;
-                        }
-                        grants.incrementAndGet();
-                        if (inside[slot].incrementAndGet() != 1) {
-                            overlaps.incrementAndGet();
-                        }
-                        long version = taken.orElseThrow().lock().version();
-                        if (random.nextBoolean()) {
-                            version = locks.acquire(new AcquireLock.Command(actor, hot.get(slot), version, null))
-                                    .orElseThrow().lock().version();
-                        }
-                        inside[slot].decrementAndGet();
-                        locks.release(new ReleaseLock.Command(actor, hot.get(slot), version)).orElseThrow();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Actor actor = actors.get(w);
+            LockService locks = w % 2 == 0 ? locksA : locksB;
+            tasks.add(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int n = 0; n < 150; n++) {
+                    int slot = random.nextInt(hot.size());
+                    Outcome<AcquireLock.Acquisition> taken = locks.acquire(AcquireLock.Command.of(actor, hot.get(slot)));
+                    if (!taken.isOk()) {
+                        continue;
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : running) {
-                worker.get();
-            }
-        } finally {
-            pool.shutdownNow();
+                    grants.incrementAndGet();
+                    if (inside[slot].incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    long version = taken.orElseThrow().lock().version();
+                    if (random.nextBoolean()) {
+                        version = locks.acquire(new AcquireLock.Command(actor, hot.get(slot), version, null))
+                                .orElseThrow().lock().version();
+                    }
+                    inside[slot].decrementAndGet();
+                    locks.release(new ReleaseLock.Command(actor, hot.get(slot), version)).orElseThrow();
+                }
+                return null;
+            });
         }
+        AllAtOnce.run(tasks);
 
         assertThat(overlaps.get()).isZero();
         long acquiredRows = 0;
