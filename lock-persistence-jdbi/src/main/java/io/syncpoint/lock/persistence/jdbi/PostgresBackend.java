@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The PostgreSQL store of one node: a connection pool, the schema migrated to the current version,
@@ -54,6 +55,7 @@ public final class PostgresBackend implements AutoCloseable {
      * instead of sleeping; production runs with no offset.
      */
     public static PostgresBackend start(PostgresSettings settings, Supplier<Duration> clockOffset) {
+        loadAdapterClassesMeanwhile();
         HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(poolConfig(settings));
@@ -70,6 +72,28 @@ public final class PostgresBackend implements AutoCloseable {
             }
             throw new IllegalStateException("could not start the PostgreSQL store at " + settings.jdbcUrl(), e);
         }
+    }
+
+    /**
+     * Opening the pool and proving the schema wait on the database; making JDBI and the adapters waits on
+     * nothing but loads about a thousand classes. A thread of its own makes a throwaway set of them while
+     * the pool connects, so that the real ones, made after it, find their classes loaded. The throwaway
+     * set is given a data source that is never asked for a connection.
+     */
+    private static void loadAdapterClassesMeanwhile() {
+        Thread loading = new Thread(() -> {
+            try {
+                Database unconnected = new Database(new PGSimpleDataSource(), () -> Duration.ZERO);
+                new JdbiLockStore(unconnected);
+                new JdbiLockHistory(unconnected);
+                new JdbiAppointmentStore(unconnected);
+                new JdbiUserStore(unconnected);
+            } catch (RuntimeException | LinkageError e) {
+                // Only a head start: the real adapters load whatever this did not, and fail as they would.
+            }
+        }, "syncpoint-class-loading");
+        loading.setDaemon(true);
+        loading.start();
     }
 
     /** The JDBI entry of this node, for tests in this package. */
