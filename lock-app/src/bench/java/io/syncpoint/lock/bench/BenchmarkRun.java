@@ -597,8 +597,13 @@ public final class BenchmarkRun {
 
     private static Table.Row loadRow(String workload, String store, LoadRun.Result result, String reference,
                                      String verdict) {
+        String database = store.equals("PostgreSQL")
+                ? String.format(Locale.ROOT, "; PostgreSQL %.0f µs", result.databaseMicrosPerRequest()) : "";
         return new Table.Row(workload, store, Table.rate(result.perSecond(), "req/s")
-                + String.format(Locale.ROOT, " (load generator: %.2f cores)", result.clientCores()),
+                + String.format(Locale.ROOT, " (load generator: %.2f cores; CPU per request: server %.0f µs, of"
+                        + " which JIT compiler %.0f µs%s; load generator %.0f µs)", result.clientCores(),
+                        result.serverMicrosPerRequest(), result.compilerMicrosPerRequest(), database,
+                        result.clientMicrosPerRequest()),
                 Table.millis(result.millis(50)),
                 Table.millis(result.millis(99)), Table.millis(result.millis(99.9)), Table.share(result.errorShare()),
                 Table.megabytes(result.maxRssBytes()) + " max", Table.megabytes(result.heapBytes()), reference, verdict);

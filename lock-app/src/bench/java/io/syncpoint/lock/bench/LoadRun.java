@@ -26,9 +26,29 @@ final class LoadRun {
 
     /** The figures of one measurement. */
     record Result(long requests, long errors, double seconds, Histogram latency, long maxRssBytes, long heapBytes,
-                  double clientCores) {
+                  double clientCores, long serverCpuNanos, long compilerCpuNanos, long databaseCpuNanos) {
         double perSecond() {
             return requests / seconds;
+        }
+
+        /** The servers' CPU time (user and system, every thread) per answered request, in microseconds. */
+        double serverMicrosPerRequest() {
+            return requests == 0 ? 0 : serverCpuNanos / 1e3 / requests;
+        }
+
+        /** The part of {@link #serverMicrosPerRequest()} the servers' JIT compilers used. */
+        double compilerMicrosPerRequest() {
+            return requests == 0 ? 0 : compilerCpuNanos / 1e3 / requests;
+        }
+
+        /** PostgreSQL's CPU time (every process of the server) per answered request, in microseconds. */
+        double databaseMicrosPerRequest() {
+            return requests == 0 ? 0 : databaseCpuNanos / 1e3 / requests;
+        }
+
+        /** This load generator's CPU time per answered request, in microseconds. */
+        double clientMicrosPerRequest() {
+            return requests == 0 ? 0 : clientCores * seconds * 1e6 / requests;
         }
 
         double errorShare() {
@@ -124,6 +144,9 @@ final class LoadRun {
         Thread.sleep(warmUp.toMillis());
         measuring = true;
         long cpuBefore = processCpuNanos();
+        long serversBefore = cpuNanos(servers);
+        long compilersBefore = compilerCpuNanos(servers);
+        long databaseBefore = ProcessCpu.database();
         long start = System.nanoTime();
         long end = start + measure.toNanos();
         long maxRss = 0;
@@ -138,6 +161,9 @@ final class LoadRun {
         measuring = false;
         double seconds = (System.nanoTime() - start) / 1e9;
         double clientCores = (processCpuNanos() - cpuBefore) / 1e9 / seconds;
+        long serverCpu = cpuNanos(servers) - serversBefore;
+        long compilerCpu = compilerCpuNanos(servers) - compilersBefore;
+        long databaseCpu = ProcessCpu.database() - databaseBefore;
         stopping = true;
         for (Thread thread : threads) {
             thread.join(60_000);
@@ -156,7 +182,23 @@ final class LoadRun {
             errors += caller.errors;
             caller.connection.close();
         }
-        return new Result(requests, errors, seconds, latency, maxRss, heap, clientCores);
+        return new Result(requests, errors, seconds, latency, maxRss, heap, clientCores, serverCpu, compilerCpu, databaseCpu);
+    }
+
+    private static long compilerCpuNanos(List<ServerProcess> servers) {
+        long total = 0;
+        for (ServerProcess server : servers) {
+            total += ProcessCpu.compilerThreads(server.pid());
+        }
+        return total;
+    }
+
+    private static long cpuNanos(List<ServerProcess> servers) {
+        long total = 0;
+        for (ServerProcess server : servers) {
+            total += Math.max(0, server.cpuNanos());
+        }
+        return total;
     }
 
     /** CPU time of this whole JVM: the load generator's cost on the shared cores. */
