@@ -83,7 +83,9 @@ final class Requests {
      * while matching path parameters would otherwise fail as if it were the server's fault.
      */
     static void requireWellFormedPath(Context ctx) {
-        if (MALFORMED_ESCAPE.matcher(ctx.req().getRequestURI()).find()) {
+        String path = ctx.req().getRequestURI();
+        // Most paths have no escape at all; only those that do are searched (every request passes here).
+        if (path.indexOf('%') >= 0 && MALFORMED_ESCAPE.matcher(path).find()) {
             throw ApiProblem.invalid("path", "has a malformed percent-escape");
         }
     }
