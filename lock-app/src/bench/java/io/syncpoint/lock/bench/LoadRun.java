@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -144,8 +145,8 @@ final class LoadRun {
         Thread.sleep(warmUp.toMillis());
         measuring = true;
         long cpuBefore = processCpuNanos();
-        long serversBefore = cpuNanos(servers);
-        long compilersBefore = compilerCpuNanos(servers);
+        long serversBefore = sum(servers, ServerProcess::cpuNanos);
+        long compilersBefore = sum(servers, ServerProcess::compilerCpuNanos);
         long databaseBefore = ProcessCpu.database();
         long start = System.nanoTime();
         long end = start + measure.toNanos();
@@ -161,8 +162,8 @@ final class LoadRun {
         measuring = false;
         double seconds = (System.nanoTime() - start) / 1e9;
         double clientCores = (processCpuNanos() - cpuBefore) / 1e9 / seconds;
-        long serverCpu = cpuNanos(servers) - serversBefore;
-        long compilerCpu = compilerCpuNanos(servers) - compilersBefore;
+        long serverCpu = sum(servers, ServerProcess::cpuNanos) - serversBefore;
+        long compilerCpu = sum(servers, ServerProcess::compilerCpuNanos) - compilersBefore;
         long databaseCpu = ProcessCpu.database() - databaseBefore;
         stopping = true;
         for (Thread thread : threads) {
@@ -185,18 +186,11 @@ final class LoadRun {
         return new Result(requests, errors, seconds, latency, maxRss, heap, clientCores, serverCpu, compilerCpu, databaseCpu);
     }
 
-    private static long compilerCpuNanos(List<ServerProcess> servers) {
+    /** {@code cpu} summed over {@code servers}; a reading a platform does not give (below 0) counts 0. */
+    private static long sum(List<ServerProcess> servers, ToLongFunction<ServerProcess> cpu) {
         long total = 0;
         for (ServerProcess server : servers) {
-            total += ProcessCpu.compilerThreads(server.pid());
-        }
-        return total;
-    }
-
-    private static long cpuNanos(List<ServerProcess> servers) {
-        long total = 0;
-        for (ServerProcess server : servers) {
-            total += Math.max(0, server.cpuNanos());
+            total += Math.max(0, cpu.applyAsLong(server));
         }
         return total;
     }

@@ -114,6 +114,11 @@ final class ServerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
+    /** The part of {@link #cpuNanos()} its JIT compiler threads used; 0 where there is no {@code /proc}. */
+    long compilerCpuNanos() {
+        return ProcessCpu.compilerThreads(process.pid());
+    }
+
     /** Resident set size now, from {@code /proc/<pid>/status}; -1 where there is no {@code /proc}. */
     long rssBytes() {
         try {

@@ -18,9 +18,10 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * What a lock transaction decided on the rows reads first, in one round trip: whether the appointment
- * exists, its row locked ({@code FOR UPDATE}) with its lock state number (V8), then, in a second statement
- * that runs once the lock is held, the database's clock, the lease row, the instant the next timed step falls due, the highest ticket handed out,
- * the open edit requests in ticket order and, when there is no live lease, the next fencing token.
+ * exists, its row locked ({@code FOR UPDATE}) with its lock state number (V8), then, in a second
+ * statement that runs once the lock is held, the database's clock, the lease row, the instant the next
+ * timed step falls due, the highest ticket handed out, the open edit requests in ticket order and, when
+ * there is no live lease, the next fencing token.
  *
  * <p>The second statement must be a statement of its own: a statement waiting for the row lock
  * keeps the snapshot it started with, so a lease or request committed during the wait would be

@@ -83,11 +83,8 @@ public final class PostgresBackend implements AutoCloseable {
     private static void loadAdapterClassesMeanwhile() {
         Thread loading = new Thread(() -> {
             try {
-                Database unconnected = new Database(new PGSimpleDataSource(), () -> Duration.ZERO);
-                new JdbiLockStore(unconnected);
-                new JdbiLockHistory(unconnected);
-                new JdbiAppointmentStore(unconnected);
-                new JdbiUserStore(unconnected);
+                // The adapters as the constructor makes them; the throwaway has no pool or listener to close.
+                new PostgresBackend(null, new Database(new PGSimpleDataSource(), () -> Duration.ZERO), null);
             } catch (RuntimeException | LinkageError e) {
                 // Only a head start: the real adapters load whatever this did not, and fail as they would.
             }
