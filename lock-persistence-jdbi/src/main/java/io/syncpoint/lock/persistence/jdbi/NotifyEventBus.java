@@ -22,11 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events between nodes over PostgreSQL's NOTIFY. Every node LISTENs on one channel with a
- * dedicated connection and hands what arrives to its local listeners, its own events included,
- * so delivery is the same whichever node caused an event. Events sent while this node's listener
- * is reconnecting are not seen by it: after each reconnect the {@link #onGap gap listeners} run,
- * so watchers re-read state.
+ * Events between nodes over PostgreSQL's NOTIFY. Every node keeps a dedicated connection and, while
+ * anyone on it subscribes, LISTENs on one channel and hands what arrives to its local listeners, its
+ * own events included, so delivery is the same whichever node caused an event. A node nobody on it
+ * subscribes to does not LISTEN: the database then delivers its events to no one on it, which spares
+ * the database a wake-up per event and this node its reading and decoding. Events sent while this
+ * node's listener is reconnecting are not seen by it: after such a gap the {@link #onGap gap
+ * listeners} run, so watchers re-read state.
  */
 final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCloseable {
     static final String CHANNEL = "syncpoint_events";
@@ -38,15 +40,23 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
     // Short enough that events flow again within seconds of the database's return.
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    // How long a first subscriber waits for the LISTEN; one that gives up is told of a gap once it runs.
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Database database;
     private final PostgresSettings settings;
     private final List<Consumer<DomainEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> gapListeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch listening = new CountDownLatch(1);
+    private final CountDownLatch connected = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
+    // Whether the connection LISTENs, and whether the listener thread is changing that; guarded by itself.
+    private final Object listening = new Object();
+    private boolean listens;
+    private boolean changing;
+    // Subscribers may have missed events: a subscriber gave up waiting, or a connection that LISTENed was lost.
+    private boolean gapOwed;
 
     private NotifyEventBus(Database database, PostgresSettings settings) {
         this.database = database;
@@ -55,14 +65,15 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
         this.thread.setDaemon(true);
     }
 
-    /** Starts the listener and returns once it is LISTENing, so no event committed afterwards is missed. */
+    /** Starts the listener thread and returns once its connection is open; it LISTENs from the first subscription. */
     static NotifyEventBus start(Database database, PostgresSettings settings) {
         NotifyEventBus bus = new NotifyEventBus(database, settings);
         bus.thread.start();
         try {
-            if (!bus.listening.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!bus.connected.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 bus.close();
-                throw new StoreUnavailableException("could not LISTEN on " + CHANNEL + " within " + START_TIMEOUT, null);
+                throw new StoreUnavailableException("could not open the event listener's connection within "
+                        + START_TIMEOUT, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,10 +112,41 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
         });
     }
 
+    /**
+     * Returns once this node LISTENs, so that every event committed afterwards reaches {@code listener};
+     * or, when the database does not answer within {@link #SUBSCRIBE_TIMEOUT}, at once, and the gap
+     * listeners run when it LISTENs. The last subscription's close ends the LISTEN within a poll.
+     */
     @Override
     public Subscription subscribe(Consumer<DomainEvent> listener) {
-        listeners.add(listener);
+        synchronized (listening) {
+            listeners.add(listener);
+            listening.notifyAll();
+            long deadline = System.nanoTime() + SUBSCRIBE_TIMEOUT.toNanos();
+            try {
+                while (running && (!listens || changing)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("event listener not LISTENing after {}; subscribers re-read state once it does",
+                                SUBSCRIBE_TIMEOUT);
+                        gapOwed = true;
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(listening, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                gapOwed = true;
+            }
+        }
         return () -> listeners.remove(listener);
+    }
+
+    /** Whether the connection LISTENs now, for tests in this package. */
+    boolean listens() {
+        synchronized (listening) {
+            return listens && !changing;
+        }
     }
 
     @Override
@@ -116,6 +158,9 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
     @Override
     public void close() {
         running = false;
+        synchronized (listening) {
+            listening.notifyAll();
+        }
         closeQuietly(connection);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));
@@ -129,38 +174,72 @@ final class NotifyEventBus implements EventPublisher, EventSubscriptions, AutoCl
         while (running) {
             try (Connection listener = connect()) {
                 connection = listener;
-                try (Statement statement = listener.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
-                }
-                boolean reconnected = listening.getCount() == 0;
-                listening.countDown();
+                connected.countDown();
                 backoff = FIRST_BACKOFF;
-                if (reconnected) {
-                    LOG.info("event listener reconnected; events of the gap are lost, subscribers re-read state");
-                    announceGap();
-                }
-                receive(listener.unwrap(PGConnection.class), listener);
+                serve(listener);
             } catch (SQLException | RuntimeException e) {
+                synchronized (listening) {
+                    gapOwed |= listens;
+                    listens = false;
+                    changing = false;
+                }
                 if (!running) {
                     return;
                 }
                 LOG.warn("event listener lost its connection, retrying in {} ms: {}", backoff.toMillis(), e.getMessage());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
 
-    private void receive(PGConnection notifications, Connection listener) throws SQLException {
+    /**
+     * LISTENs while anyone subscribes and receives; waits for a subscriber while nobody does. Either
+     * way the connection is probed now and then, since a silently dropped one would just look quiet.
+     */
+    private void serve(Connection listener) throws SQLException, InterruptedException {
+        PGConnection notifications = listener.unwrap(PGConnection.class);
         long nextProbe = System.nanoTime() + PROBE_INTERVAL.toNanos();
         while (running) {
-            PGNotification[] arrived = notifications.getNotifications(POLL_MILLIS);
-            if (arrived != null) {
-                for (PGNotification notification : arrived) {
-                    deliver(notification.getParameter());
+            boolean wanted;
+            synchronized (listening) {
+                wanted = !listeners.isEmpty();
+                changing = wanted != listens;
+            }
+            if (wanted != listens) {
+                try (Statement statement = listener.createStatement()) {
+                    statement.execute((wanted ? "LISTEN " : "UNLISTEN ") + CHANNEL);
+                }
+                boolean gap;
+                synchronized (listening) {
+                    listens = wanted;
+                    changing = false;
+                    gap = wanted && gapOwed;
+                    gapOwed &= !gap;
+                    listening.notifyAll();
+                }
+                if (gap) {
+                    LOG.info("event listener LISTENs again; events of the gap are lost, subscribers re-read state");
+                    announceGap();
                 }
             }
-            // A silently dropped connection would otherwise just look quiet.
+            if (listens) {
+                PGNotification[] arrived = notifications.getNotifications(POLL_MILLIS);
+                if (arrived != null) {
+                    for (PGNotification notification : arrived) {
+                        deliver(notification.getParameter());
+                    }
+                }
+            } else {
+                synchronized (listening) {
+                    long untilProbe = nextProbe - System.nanoTime();
+                    if (running && listeners.isEmpty() && untilProbe > 0) {
+                        TimeUnit.NANOSECONDS.timedWait(listening, untilProbe);
+                    }
+                }
+            }
             if (System.nanoTime() > nextProbe) {
                 if (!listener.isValid(2)) {
                     throw new SQLException("event listener connection is no longer valid", "08006");

@@ -63,6 +63,12 @@ final class CursorBoard {
         lastAccepted.keySet().removeIf(mover -> mover.appointmentId().equals(appointmentId));
     }
 
+    /** Forgets every cursor: once this node stops hearing of moves and removals, what it last heard goes stale. */
+    void clear() {
+        byAppointment.clear();
+        lastAccepted.clear();
+    }
+
     /** The cursors on {@code appointmentId} except {@code viewerId}'s own. */
     List<DomainEvent.CursorMoved> on(UUID appointmentId, UUID viewerId) {
         Map<UUID, Placed> cursors = byAppointment.get(appointmentId);

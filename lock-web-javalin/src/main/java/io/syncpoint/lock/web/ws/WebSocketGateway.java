@@ -76,7 +76,11 @@ public final class WebSocketGateway implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile EventSubscriptions.Subscription subscription;
+    // Events are received while at least one socket is open here; guarded by receiving.
+    private final Object receiving = new Object();
+    private int openSockets;
+    private EventSubscriptions.Subscription subscription;
+    private boolean closed;
     private volatile EventSubscriptions.Subscription gapSubscription;
 
     public WebSocketGateway(Authenticate callers, GetLockStatus lockStatus, EventSubscriptions events,
@@ -117,9 +121,11 @@ public final class WebSocketGateway implements AutoCloseable {
         config.routes.ws(APPOINTMENT_PATH, this::handlers);
     }
 
-    /** Starts receiving events and sweeping still cursors. */
+    /**
+     * Starts sweeping still cursors. Events are received from the first open socket on: a node without
+     * sockets has nobody to hand them to, and on PostgreSQL it then costs the database nothing to send them.
+     */
     public void start() {
-        subscription = events.subscribe(this::onEvent);
         // Off the event thread: snapshots read the store.
         gapSubscription = events.onGap(() -> sweeper.execute(this::resendSnapshots));
         long sweepMillis = settings.cursorSweepInterval().toMillis();
@@ -129,8 +135,12 @@ public final class WebSocketGateway implements AutoCloseable {
     /** Stops receiving events and closes every connection with 1001 (going away). */
     @Override
     public void close() {
-        if (subscription != null) {
-            subscription.close();
+        synchronized (receiving) {
+            closed = true;
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
         }
         if (gapSubscription != null) {
             gapSubscription.close();
@@ -230,11 +240,35 @@ public final class WebSocketGateway implements AutoCloseable {
                 new Outbox(ctx.session, settings.outboundQueueCapacity(), framesOut, framesDropped),
                 bucket(settings.frameBurst(), settings.framesPerSecond(), Duration.ofSeconds(1)),
                 bucket(settings.toleratedViolations(), settings.toleratedViolations(), Duration.ofMinutes(1)));
+        socketOpened();
         connections.put(ctx.sessionId(), connection);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         String pathId = ctx.pathParamMap().get("id");
         if (pathId != null) {
             appointmentIdOf(pathId).ifPresent(id -> guarded(connection, () -> subscribe(connection, id)));
+        }
+    }
+
+    /**
+     * The first open socket subscribes to events, and its subscribe returns once every event committed
+     * afterwards will arrive: before any snapshot is read, so none is missed between snapshot and events.
+     */
+    private void socketOpened() {
+        synchronized (receiving) {
+            if (openSockets++ == 0 && !closed) {
+                subscription = events.subscribe(this::onEvent);
+            }
+        }
+    }
+
+    /** The last socket to close ends the subscription, and the cursors heard so far, which would go stale. */
+    private void socketClosed() {
+        synchronized (receiving) {
+            if (--openSockets == 0 && subscription != null) {
+                subscription.close();
+                subscription = null;
+                cursors.clear();
+            }
         }
     }
 
@@ -426,6 +460,7 @@ public final class WebSocketGateway implements AutoCloseable {
                 LOG.warn("Could not announce the removal of a cursor on {}", appointmentId, e);
             }
         }
+        socketClosed();
     }
 
     private void onEvent(DomainEvent event) {

@@ -18,6 +18,7 @@ import io.syncpoint.lock.core.port.in.GetLockStatus;
 import io.syncpoint.lock.core.port.in.Session;
 import io.syncpoint.lock.core.port.in.SignIn;
 import io.syncpoint.lock.core.port.in.SignUp;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.IdGenerator;
 import io.syncpoint.lock.core.service.AccountService;
 import io.syncpoint.lock.core.service.AppointmentService;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,6 +50,8 @@ final class GatewayTestServer implements AutoCloseable {
     final AppointmentService appointments = new AppointmentService(store, store, IdGenerator.random(), clock,
             FairAccessPolicy.defaults());
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** Subscriptions the gateway holds on the bus now. */
+    final AtomicInteger subscriptions = new AtomicInteger();
     final WebSocketGateway gateway;
     private final Javalin server;
 
@@ -61,7 +65,15 @@ final class GatewayTestServer implements AutoCloseable {
 
     /** @param statusView wraps the lock status use case the gateway reads its snapshots from */
     GatewayTestServer(WebSocketSettings settings, UnaryOperator<GetLockStatus> statusView) {
-        gateway = new WebSocketGateway(accounts, statusView.apply(locks), bus, bus, meters, clock, settings);
+        EventSubscriptions counted = listener -> {
+            EventSubscriptions.Subscription subscription = bus.subscribe(listener);
+            subscriptions.incrementAndGet();
+            return () -> {
+                subscription.close();
+                subscriptions.decrementAndGet();
+            };
+        };
+        gateway = new WebSocketGateway(accounts, statusView.apply(locks), counted, bus, meters, clock, settings);
         gateway.start();
         server = Javalin.create(gateway::register).start(0);
     }

@@ -1,0 +1,149 @@
+package io.syncpoint.lock.persistence.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncpoint.lock.core.event.DomainEvent;
+import io.syncpoint.lock.core.port.out.EventSubscriptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node LISTENs only while someone on it subscribes, and a subscribe returns only once the node
+ * LISTENs: an event published right after it arrives, without retries, however subscriptions come and go.
+ */
+class NotifyEventBusTest {
+    private static final long WAIT_SECONDS = 10;
+
+    private TestDatabase database;
+    private NotifyEventBus bus;
+
+    @BeforeEach
+    void start() {
+        database = TestDatabase.create();
+        bus = (NotifyEventBus) database.node().eventSubscriptions();
+    }
+
+    @AfterEach
+    void stop() {
+        database.close();
+    }
+
+    @Test
+    void aNodeNobodySubscribesToDoesNotListen() {
+        assertThat(bus.listens()).isFalse();
+        EventSubscriptions.Subscription gaps = bus.onGap(() -> { });
+        assertThat(bus.listens()).as("a gap listener alone receives no events").isFalse();
+        gaps.close();
+    }
+
+    @Test
+    void anEventPublishedRightAfterSubscribingArrives() throws Exception {
+        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+        EventSubscriptions.Subscription subscription = bus.subscribe(received::add);
+        assertThat(bus.listens()).isTrue();
+
+        DomainEvent probe = probe();
+        bus.publish(probe);
+
+        assertThat(received.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(probe);
+        subscription.close();
+    }
+
+    @Test
+    void theLastSubscriptionsCloseEndsTheListenAndANewSubscriptionStartsItAgain() throws Exception {
+        BlockingQueue<DomainEvent> first = new LinkedBlockingQueue<>();
+        BlockingQueue<DomainEvent> second = new LinkedBlockingQueue<>();
+        EventSubscriptions.Subscription one = bus.subscribe(first::add);
+        EventSubscriptions.Subscription two = bus.subscribe(second::add);
+        one.close();
+        DomainEvent whileOneIsLeft = probe();
+        bus.publish(whileOneIsLeft);
+        assertThat(second.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(whileOneIsLeft);
+        assertThat(bus.listens()).isTrue();
+
+        two.close();
+        assertThat(eventually(() -> !bus.listens())).as("no LISTEN once nobody subscribes").isTrue();
+
+        BlockingQueue<DomainEvent> again = new LinkedBlockingQueue<>();
+        EventSubscriptions.Subscription three = bus.subscribe(again::add);
+        DomainEvent afterwards = probe();
+        bus.publish(afterwards);
+        assertThat(again.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(afterwards);
+        assertThat(first).as("a closed subscription hears nothing more").isEmpty();
+        three.close();
+    }
+
+    /**
+     * Threads subscribe, publish an event of their own, wait for it and close, over and over, so that
+     * subscribes race the listener thread's LISTEN and UNLISTEN: every event must arrive.
+     */
+    @Test
+    void subscriptionsComingAndGoingAtOnceEachReceiveTheirEvent() throws Exception {
+        int threads = 8;
+        int rounds = 40;
+        ExecutorService workers = Executors.newFixedThreadPool(threads);
+        try {
+            List<CompletableFuture<Integer>> missed = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                missed.add(CompletableFuture.supplyAsync(() -> {
+                    int lost = 0;
+                    for (int round = 0; round < rounds; round++) {
+                        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+                        DomainEvent mine = probe();
+                        EventSubscriptions.Subscription subscription =
+                                bus.subscribe(event -> {
+                                    if (event.equals(mine)) {
+                                        received.add(event);
+                                    }
+                                });
+                        try {
+                            bus.publish(mine);
+                            if (received.poll(WAIT_SECONDS, TimeUnit.SECONDS) == null) {
+                                lost++;
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return -1;
+                        } finally {
+                            subscription.close();
+                        }
+                    }
+                    return lost;
+                }, workers));
+            }
+            for (CompletableFuture<Integer> thread : missed) {
+                assertThat(thread.get(2, TimeUnit.MINUTES)).as("events lost by one thread").isZero();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        assertThat(eventually(() -> !bus.listens())).as("no LISTEN once every subscription is closed").isTrue();
+    }
+
+    private static DomainEvent probe() {
+        return new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
+    }
+
+    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+}
