@@ -260,6 +260,11 @@ public final class BenchmarkRun {
                         Table.verdicts(Table.atMost("p99", write.millis(99), 15, "ms"), rssTarget)));
             }
 
+            LoadRun.Result watchedWrite = writeWithOneSocketOpen(server, users, writeAppointments, socketUsers.get(0));
+            table.add(loadRow("write, while one WebSocket is open on the server (it then receives every event)", store,
+                    watchedWrite, String.format(Locale.ROOT, "write path without a socket: %s (%.2f×)",
+                            Table.rate(write.perSecond(), "req/s"), watchedWrite.perSecond() / write.perSecond()), "–"));
+
             LoadRun.Result contention = LoadRun.run(CONNECTIONS, List.of(server.port()),
                     HttpWorkloads.contention(users, contended), warmUp, measure, List.of(server));
             table.add(loadRow("contention: 16 conns on one appointment (409 lock_held expected)", store, contention,
@@ -593,6 +598,19 @@ public final class BenchmarkRun {
                 "lock " + Table.millis(result.lockMillis(99.9)),
                 Table.share(result.pairs() + result.errors() == 0 ? 1 : (double) result.errors() / (result.pairs() + result.errors())),
                 "–", "–", reference, verdict);
+    }
+
+    /**
+     * The write path while one authenticated socket, subscribed to nothing, is open on {@code server}: a
+     * node receives events (on PostgreSQL, LISTENs) only while a socket is open on it.
+     */
+    private LoadRun.Result writeWithOneSocketOpen(ServerProcess server, List<Api.User> users, List<String> appointments,
+            Api.User viewer) throws Exception {
+        try (RawWebSockets socket = new RawWebSockets("127.0.0.1", server.port(), text -> { })) {
+            socket.open(Api.BASE + "/ws?token=" + viewer.token());
+            return LoadRun.run(CONNECTIONS, List.of(server.port()), HttpWorkloads.writePath(users, appointments), warmUp,
+                    measure, List.of(server));
+        }
     }
 
     private static Table.Row loadRow(String workload, String store, LoadRun.Result result, String reference,
