@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,7 @@ class NotifyEventBusTest {
 
     @AfterEach
     void stop() {
+        TestPostgres.server().setConnectionsAllowed(database.settings(), true);
         database.close();
     }
 
@@ -83,6 +85,33 @@ class NotifyEventBusTest {
         assertThat(again.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(afterwards);
         assertThat(first).as("a closed subscription hears nothing more").isEmpty();
         three.close();
+    }
+
+    /**
+     * The database ends the listener's connection and refuses new ones: a subscriber waits a few seconds
+     * for the LISTEN, not for ever, and once the node LISTENs again it is told that it may have missed events.
+     */
+    @Test
+    void aSubscriberThatGaveUpWaitingWhileTheDatabaseWasAwayIsToldOfTheGapOnceTheNodeListens() throws Exception {
+        AtomicInteger gaps = new AtomicInteger();
+        EventSubscriptions.Subscription gapListener = bus.onGap(gaps::incrementAndGet);
+        TestPostgres.server().setConnectionsAllowed(database.settings(), false);
+
+        BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
+        long start = System.nanoTime();
+        EventSubscriptions.Subscription subscription = bus.subscribe(received::add);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time subscribe waited")
+                .isLessThan(Duration.ofSeconds(WAIT_SECONDS));
+        assertThat(bus.listens()).isFalse();
+        assertThat(gaps).hasValue(0);
+
+        TestPostgres.server().setConnectionsAllowed(database.settings(), true);
+        assertThat(eventually(() -> gaps.get() == 1 && bus.listens())).as("told of the gap once listening").isTrue();
+        DomainEvent probe = probe();
+        bus.publish(probe);
+        assertThat(received.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(probe);
+        subscription.close();
+        gapListener.close();
     }
 
     /**

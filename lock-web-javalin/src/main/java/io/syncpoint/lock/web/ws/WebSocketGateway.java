@@ -123,7 +123,7 @@ public final class WebSocketGateway implements AutoCloseable {
 
     /**
      * Starts sweeping still cursors. Events are received from the first open socket on: a node without
-     * sockets has nobody to hand them to, and on PostgreSQL it then costs the database nothing to send them.
+     * sockets has nobody to hand them to, and on PostgreSQL the database then wakes nobody on it for them.
      */
     public void start() {
         // Off the event thread: snapshots read the store.
@@ -255,9 +255,10 @@ public final class WebSocketGateway implements AutoCloseable {
      */
     private void socketOpened() {
         synchronized (receiving) {
-            if (openSockets++ == 0 && !closed) {
+            if (openSockets == 0 && !closed) {
                 subscription = events.subscribe(this::onEvent);
             }
+            openSockets++;
         }
     }
 
