@@ -2,6 +2,7 @@ package io.syncpoint.lock.persistence.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncpoint.lock.core.contract.Eventually;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class NotifyEventBusTest {
     private static final long WAIT_SECONDS = 10;
+    private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
 
     private TestDatabase database;
     private NotifyEventBus bus;
@@ -76,7 +77,7 @@ class NotifyEventBusTest {
         assertThat(bus.listens()).isTrue();
 
         two.close();
-        assertThat(eventually(() -> !bus.listens())).as("no LISTEN once nobody subscribes").isTrue();
+        assertThat(Eventually.holds(WAIT, () -> !bus.listens())).as("no LISTEN once nobody subscribes").isTrue();
 
         BlockingQueue<DomainEvent> again = new LinkedBlockingQueue<>();
         EventSubscriptions.Subscription three = bus.subscribe(again::add);
@@ -106,7 +107,7 @@ class NotifyEventBusTest {
         assertThat(gaps).hasValue(0);
 
         TestPostgres.server().setConnectionsAllowed(database.settings(), true);
-        assertThat(eventually(() -> gaps.get() == 1 && bus.listens())).as("told of the gap once listening").isTrue();
+        assertThat(Eventually.holds(WAIT, () -> gaps.get() == 1 && bus.listens())).as("told of the gap once listening").isTrue();
         DomainEvent probe = probe();
         bus.publish(probe);
         assertThat(received.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(probe);
@@ -158,21 +159,11 @@ class NotifyEventBusTest {
         } finally {
             workers.shutdownNow();
         }
-        assertThat(eventually(() -> !bus.listens())).as("no LISTEN once every subscription is closed").isTrue();
+        assertThat(Eventually.holds(WAIT, () -> !bus.listens())).as("no LISTEN once every subscription is closed").isTrue();
     }
 
     private static DomainEvent probe() {
         return new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
     }
 
-    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
-    }
 }

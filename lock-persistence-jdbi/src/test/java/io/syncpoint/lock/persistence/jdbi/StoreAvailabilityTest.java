@@ -3,6 +3,7 @@ package io.syncpoint.lock.persistence.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syncpoint.lock.core.contract.Eventually;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.out.EventSubscriptions;
 import io.syncpoint.lock.core.port.out.StoreUnavailableException;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,13 +64,13 @@ class StoreAvailabilityTest {
 
         TestPostgres.server().setConnectionsAllowed(database.settings(), true);
 
-        assertThat(eventually(() -> node.health().isAvailable())).as("available again").isTrue();
+        assertThat(Eventually.holds(RECOVERY_WAIT, () -> node.health().isAvailable())).as("available again").isTrue();
         assertThat(node.locks().findLock(UUID.randomUUID())).isEmpty();
         BlockingQueue<DomainEvent> received = new LinkedBlockingQueue<>();
         EventSubscriptions.Subscription subscription = node.eventSubscriptions().subscribe(received::add);
         DomainEvent.CursorRemoved probe = new DomainEvent.CursorRemoved(UUID.randomUUID(), UUID.randomUUID());
         // Events sent while the listener is still reconnecting are not seen, so keep sending until one is.
-        boolean delivered = eventually(() -> {
+        boolean delivered = Eventually.holds(RECOVERY_WAIT, () -> {
             node.eventPublisher().publish(probe);
             return probe.equals(poll(received));
         });
@@ -101,7 +101,7 @@ class StoreAvailabilityTest {
             TestPostgres.server().setConnectionsAllowed(database.settings(), true);
             long back = System.nanoTime();
 
-            assertThat(eventually(() -> node.health().isAvailable())).isTrue();
+            assertThat(Eventually.holds(RECOVERY_WAIT, () -> node.health().isAvailable())).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - back)).as("time until the pool served again")
                     .isLessThan(Duration.ofSeconds(2));
         } finally {
@@ -125,17 +125,6 @@ class StoreAvailabilityTest {
 
         assertThat(node.activeConnections()).isZero();
         assertThat(node.health().isAvailable()).isTrue();
-    }
-
-    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        return false;
     }
 
     private static DomainEvent poll(BlockingQueue<DomainEvent> queue) {

@@ -2,6 +2,7 @@ package io.syncpoint.lock.web.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncpoint.lock.core.contract.Eventually;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.web.ws.GatewayTestServer.User;
 import java.time.Duration;
@@ -67,10 +68,7 @@ class ConnectionChurnTest {
     }
 
     private void awaitConnections(int open) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WsTestClient.WAIT_SECONDS).toNanos();
-        while (server.gateway.connectionCount() != open && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Eventually.holds(Duration.ofSeconds(WsTestClient.WAIT_SECONDS), () -> server.gateway.connectionCount() == open);
         assertThat(server.gateway.connectionCount()).isEqualTo(open);
     }
 }

@@ -2,6 +2,7 @@ package io.syncpoint.lock.web.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncpoint.lock.core.contract.Eventually;
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.event.DomainEvent;
 import io.syncpoint.lock.core.port.in.AcquireLock;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * socket's snapshot until the last socket closes; cursors heard meanwhile go with the subscription.
  */
 class EventReceptionTest {
+    private static final Duration WAIT = Duration.ofSeconds(WsTestClient.WAIT_SECONDS);
+
     private GatewayTestServer server;
 
     @BeforeEach
@@ -60,7 +62,7 @@ class EventReceptionTest {
                     .isEqualTo(alice.id().toString());
             assertThat(server.subscriptions).hasValue(1);
         }
-        assertThat(eventually(() -> server.subscriptions.get() == 0)).as("unsubscribed after the last close").isTrue();
+        assertThat(Eventually.holds(WAIT, () -> server.subscriptions.get() == 0)).as("unsubscribed after the last close").isTrue();
 
         try (WsTestClient again = server.connect(bob)) {
             again.subscribeAndAwaitSnapshot(appointment.id());
@@ -82,7 +84,7 @@ class EventReceptionTest {
                     3, 4));
             assertThat(watcher.expect("cursor-update").get("userId").asText()).isEqualTo(elsewhere.toString());
         }
-        assertThat(eventually(() -> server.subscriptions.get() == 0)).isTrue();
+        assertThat(Eventually.holds(WAIT, () -> server.subscriptions.get() == 0)).isTrue();
 
         try (WsTestClient late = server.connect(server.user("Late"))) {
             assertThat(late.subscribeAndAwaitSnapshot(appointment.id()).get("cursors")).isEmpty();
@@ -115,18 +117,8 @@ class EventReceptionTest {
         } finally {
             workers.shutdownNow();
         }
-        assertThat(eventually(() -> server.gateway.connectionCount() == 0)).isTrue();
-        assertThat(eventually(() -> server.subscriptions.get() == 0)).as("no subscription left").isTrue();
+        assertThat(Eventually.holds(WAIT, () -> server.gateway.connectionCount() == 0)).isTrue();
+        assertThat(Eventually.holds(WAIT, () -> server.subscriptions.get() == 0)).as("no subscription left").isTrue();
     }
 
-    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(WsTestClient.WAIT_SECONDS).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(5);
-        }
-        return condition.getAsBoolean();
-    }
 }
