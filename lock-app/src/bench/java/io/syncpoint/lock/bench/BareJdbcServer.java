@@ -28,7 +28,11 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /status/{appointment}}: lock-status's own statement, the row answered as JSON;</li>
  *   <li>{@code POST /lease/{client}/acquire} and {@code /release}: the least an audited, notifying lock
  *   writes, {@link Pgbench#AUDITED_PAIR}'s statements with one event, on the client's own lease row of
- *   {@link Pgbench#leastWorkSetUp}, each committing on its own.</li>
+ *   {@link Pgbench#leastWorkSetUp}, each committing on its own;</li>
+ *   <li>{@code POST /own/{client}/acquire} and {@code /release}: the statements the PostgreSQL store sends
+ *   for an acquire and a release decided on a remembered state, as pgbench runs them
+ *   ({@link Pgbench#ACQUIRE_ONE_TRIP_STATEMENTS}), in one round trip, on the client's own appointment of
+ *   {@link Pgbench#lockOperationSetUp}.</li>
  * </ul>
  * Database and pool come from {@code LOCK_DB_URL}, {@code LOCK_DB_USER}, {@code LOCK_DB_PASSWORD} and
  * {@code LOCK_DB_POOL_SIZE} (default 10, the server's default on two cores or more).
@@ -37,6 +41,8 @@ public final class BareJdbcServer {
     private static final String READ = StoreStatements.lockStatus();
     private static final Write ACQUIRE = Write.of(Pgbench.AUDITED_PAIR.split(";\n")[0]);
     private static final Write RELEASE = Write.of(Pgbench.AUDITED_PAIR.split(";\n")[1]);
+    private static final Write OWN_ACQUIRE = Write.of(Pgbench.ACQUIRE_ONE_TRIP_STATEMENTS);
+    private static final Write OWN_RELEASE = Write.of(Pgbench.RELEASE_ONE_TRIP_STATEMENTS);
     private static final Map<String, Object> WRITTEN = Map.of("written", true);
     private static final Map<String, Object> NOT_WRITTEN = Map.of("written", false);
 
@@ -57,6 +63,8 @@ public final class BareJdbcServer {
             javalin.routes.get("/status/{appointment}", ctx -> status(pool, ctx));
             javalin.routes.post("/lease/{client}/acquire", ctx -> write(pool, ACQUIRE, ctx));
             javalin.routes.post("/lease/{client}/release", ctx -> write(pool, RELEASE, ctx));
+            javalin.routes.post("/own/{client}/acquire", ctx -> send(pool, OWN_ACQUIRE, ctx));
+            javalin.routes.post("/own/{client}/release", ctx -> send(pool, OWN_RELEASE, ctx));
         });
         app.start("127.0.0.1", port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -83,12 +91,9 @@ public final class BareJdbcServer {
     }
 
     private static void write(HikariDataSource pool, Write write, Context ctx) throws SQLException {
-        String client = ctx.pathParam("client");
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(write.sql())) {
-            for (int i = 0; i < write.parameters().size(); i++) {
-                statement.setString(i + 1, write.parameters().get(i).equals(":events") ? Pgbench.EVENTS : client);
-            }
+            bind(statement, write, ctx.pathParam("client"));
             // One row per event sent, none where the lease row was not changed: that answer counts as an error.
             try (ResultSet notified = statement.executeQuery()) {
                 if (!notified.next()) {
@@ -98,6 +103,25 @@ public final class BareJdbcServer {
             }
         }
         ctx.json(WRITTEN);
+    }
+
+    /**
+     * Sends a lock operation's statements, {@code BEGIN} to {@code COMMIT}, in one round trip. A statement
+     * that fails (a lease that is not there to release) fails the request, which counts as an error.
+     */
+    private static void send(HikariDataSource pool, Write write, Context ctx) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(write.sql())) {
+            bind(statement, write, ctx.pathParam("client"));
+            statement.execute();
+        }
+        ctx.json(WRITTEN);
+    }
+
+    private static void bind(PreparedStatement statement, Write write, String client) throws SQLException {
+        for (int i = 0; i < write.parameters().size(); i++) {
+            statement.setString(i + 1, write.parameters().get(i).equals(":events") ? Pgbench.EVENTS : client);
+        }
     }
 
     /** A pgbench statement as JDBC sends it: its variables as placeholders, in their order. */

@@ -429,14 +429,17 @@ public final class BenchmarkRun {
      * references is what this machine leaves for any server that sends a statement per request.
      */
     private Void bareJdbc(PostgresSettings database, LoadRun.Result bare) throws Exception {
-        setUp(database, Pgbench.leastWorkSetUp(CONNECTIONS));
+        setUp(database, Pgbench.leastWorkSetUp(CONNECTIONS), Pgbench.lockOperationSetUp(CONNECTIONS));
         Map<String, String> env = databaseEnv(database);
         String pool = env.getOrDefault("LOCK_DB_POOL_SIZE", "10");
         LoadRun.Workload writing = HttpWorkloads.bareLeaseStatements();
+        LoadRun.Workload ownWriting = HttpWorkloads.bareOwnStatements();
         Optional<LoadRun.Workload> reading = Optional.ofNullable(readPathAppointment)
                 .map(HttpWorkloads::bareStatusStatement);
+        List<LoadRun.Workload> workloads = new ArrayList<>(List.of(writing, ownWriting));
+        reading.ifPresent(workloads::add);
         try (ServerProcess server = ServerProcess.mainClass("bare-jdbc", BareJdbcServer.class, serverJvmArgs, env, out)) {
-            for (LoadRun.Workload workload : reading.map(read -> List.of(writing, read)).orElse(List.of(writing))) {
+            for (LoadRun.Workload workload : workloads) {
                 LoadRun.run(CONNECTIONS, List.of(server.port()), workload, preRun, Duration.ofSeconds(1), List.of());
             }
             LoadRun.Result write = LoadRun.run(CONNECTIONS, List.of(server.port()), writing, warmUp, measure,
@@ -447,6 +450,14 @@ public final class BenchmarkRun {
                     simpleUpdate == null ? "pgbench simple-update: not measured"
                             : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
                             write.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
+            LoadRun.Result own = LoadRun.run(CONNECTIONS, List.of(server.port()), ownWriting, warmUp, measure,
+                    List.of(server));
+            table.add(loadRow("write reference: bare Javalin route sending, per request through a pool of " + pool
+                    + ", the store's own acquire or release statements decided on a remembered state (1 round trip),"
+                    + " acquire + release, 16 conns", "PostgreSQL", own,
+                    simpleUpdate == null ? "pgbench simple-update: not measured"
+                            : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
+                            own.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
             if (reading.isPresent()) {
                 LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), reading.get(), warmUp, measure,
                         List.of(server));

@@ -60,6 +60,17 @@ final class HttpWorkloads {
         };
     }
 
+    /**
+     * {@link BareJdbcServer} sending the store's own one-round-trip acquire and release: acquire, then
+     * release, each connection on its own appointment.
+     */
+    static LoadRun.Workload bareOwnStatements() {
+        return index -> caller -> {
+            caller.call("POST", "/own/" + index + "/acquire", null, EMPTY, OK);
+            caller.call("POST", "/own/" + index + "/release", null, EMPTY, OK);
+        };
+    }
+
     /** The bare Javalin route that stands beside the read path. */
     static LoadRun.Workload bareRoute() {
         return index -> caller -> caller.call("GET", "/status", null, null, OK);

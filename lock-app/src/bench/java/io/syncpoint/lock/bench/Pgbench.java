@@ -114,8 +114,24 @@ final class Pgbench {
     static final String LOCK_OPERATION_ONE_TRIP = lockOperation(ACQUIRE_ONE_TRIP, RELEASE_ONE_TRIP);
 
     private static String lockOperation(String acquire, String release) {
-        return ("\\set n :n + 1\n\\if :n % 2 = 1\n" + acquire + "\\else\n" + release + "\\endif\n")
-                .replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
+        return resolved("\\set n :n + 1\n\\if :n % 2 = 1\n" + acquire + "\\else\n" + release + "\\endif\n");
+    }
+
+    /**
+     * {@link #LOCK_OPERATION_ONE_TRIP}'s acquire as one string of statements, {@code BEGIN} to {@code COMMIT},
+     * with its variables {@code :client_id} and {@code :events}: what {@link BareJdbcServer} sends in one round trip.
+     */
+    static final String ACQUIRE_ONE_TRIP_STATEMENTS = unpiped(ACQUIRE_ONE_TRIP);
+
+    /** The same for the release. */
+    static final String RELEASE_ONE_TRIP_STATEMENTS = unpiped(RELEASE_ONE_TRIP);
+
+    private static String unpiped(String pipeline) {
+        return resolved(pipeline.replace("\\startpipeline\n", "").replace("\\endpipeline\n", ""));
+    }
+
+    private static String resolved(String script) {
+        return script.replace("APPOINTMENT", APPOINTMENT).replace("LEASE", LEASE).replace("HOLDER_INFO", HOLDER_INFO)
                 .replace("HOLDER", HOLDER);
     }
 
