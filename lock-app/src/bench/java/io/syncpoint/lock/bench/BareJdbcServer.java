@@ -19,11 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The PostgreSQL rows' references: a bare Javalin server whose routes each send one statement through a
- * HikariCP pool, and do nothing else: no account, no token, no rule, no event of their own. It stands
- * beside the server on the same database, with the same JVM settings, to show what this machine
- * leaves for any Java server that sends a statement per request while sharing the cores with the
- * database:
+ * The PostgreSQL rows' references: a bare Javalin server whose routes each send one round trip of
+ * statements through a HikariCP pool, and do nothing else: no account, no token, no rule, no event of
+ * their own. It stands beside the server on the same database, with the same JVM settings, to show what
+ * this machine leaves for any Java server that sends these statements per request while sharing the
+ * cores with the database:
  * <ul>
  *   <li>{@code GET /status/{appointment}}: lock-status's own statement, the row answered as JSON;</li>
  *   <li>{@code POST /lease/{client}/acquire} and {@code /release}: the least an audited, notifying lock

@@ -93,7 +93,7 @@ public final class BenchmarkRun {
                 postgres = Optional.of(TestPostgres.server().newDatabase(16));
                 System.out.println("[bench] server database: " + postgres.get().jdbcUrl());
                 server("PostgreSQL", databaseEnv(postgres.get()), bare);
-                section("bare Javalin server, one statement per request", () -> bareJdbc(postgres.get(), bare));
+                section("bare Javalin server, one round trip per request", () -> bareJdbc(postgres.get(), bare));
                 return null;
             });
         }
@@ -425,8 +425,9 @@ public final class BenchmarkRun {
     /**
      * {@link BareJdbcServer} on the server's database, after the server has stopped, warmed up as the
      * server was: the least a Java server sharing the cores with the database does for a reading and for
-     * an audited, notifying lock operation, one statement per request. What it reaches of the targets'
-     * references is what this machine leaves for any server that sends a statement per request.
+     * an audited, notifying lock operation, one statement per request, and for our own lock operation,
+     * the store's statements in one round trip. What it reaches of the targets' references is what this
+     * machine leaves for any server that sends those statements per request.
      */
     private Void bareJdbc(PostgresSettings database, LoadRun.Result bare) throws Exception {
         setUp(database, Pgbench.leastWorkSetUp(CONNECTIONS), Pgbench.lockOperationSetUp(CONNECTIONS));
@@ -447,17 +448,12 @@ public final class BenchmarkRun {
             table.add(loadRow("write reference: bare Javalin route, one statement per request through a pool of "
                     + pool + ": the least an audited, notifying lock writes"
                     + " (lease row in place, history row, NOTIFY), acquire + release, 16 conns", "PostgreSQL", write,
-                    simpleUpdate == null ? "pgbench simple-update: not measured"
-                            : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
-                            write.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
+                    againstSimpleUpdate(write), "–"));
             LoadRun.Result own = LoadRun.run(CONNECTIONS, List.of(server.port()), ownWriting, warmUp, measure,
                     List.of(server));
             table.add(loadRow("write reference: bare Javalin route sending, per request through a pool of " + pool
                     + ", the store's own acquire or release statements decided on a remembered state (1 round trip),"
-                    + " acquire + release, 16 conns", "PostgreSQL", own,
-                    simpleUpdate == null ? "pgbench simple-update: not measured"
-                            : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
-                            own.perSecond() / simpleUpdate.tps(), simpleUpdate.tps()), "–"));
+                    + " acquire + release, 16 conns", "PostgreSQL", own, againstSimpleUpdate(own), "–"));
             if (reading.isPresent()) {
                 LoadRun.Result read = LoadRun.run(CONNECTIONS, List.of(server.port()), reading.get(), warmUp, measure,
                         List.of(server));
@@ -469,6 +465,13 @@ public final class BenchmarkRun {
             }
         }
         return null;
+    }
+
+    /** {@code result}'s rate beside {@code simple-update}'s TPS of this run. */
+    private String againstSimpleUpdate(LoadRun.Result result) {
+        return simpleUpdate == null ? "pgbench simple-update: not measured"
+                : String.format(Locale.ROOT, "%.2f× pgbench simple-update (%,.0f TPS)",
+                result.perSecond() / simpleUpdate.tps(), simpleUpdate.tps());
     }
 
     private Void twoNodes(ServerProcess first, Map<String, String> env, List<Api.User> users, List<String> appointments,
