@@ -13,9 +13,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AbusiveClientTest {
-    private GatewayTestServer server;
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
     private User alice;
     private User mallory;
     private Appointment appointment;
@@ -23,7 +25,6 @@ class AbusiveClientTest {
 
     @BeforeEach
     void start() {
-        server = new GatewayTestServer();
         alice = server.user("Alice");
         mallory = server.user("Mallory");
         appointment = server.appointment(alice);
@@ -34,7 +35,6 @@ class AbusiveClientTest {
     @AfterEach
     void stop() {
         bystander.close();
-        server.close();
     }
 
     @Test

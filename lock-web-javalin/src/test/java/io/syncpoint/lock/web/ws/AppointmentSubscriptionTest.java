@@ -16,27 +16,22 @@ import io.syncpoint.lock.web.ws.GatewayTestServer.User;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AppointmentSubscriptionTest {
-    private GatewayTestServer server;
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
     private User alice;
     private User bob;
     private Appointment appointment;
 
     @BeforeEach
     void start() {
-        server = new GatewayTestServer();
         alice = server.user("Alice");
         bob = server.user("Bob");
         appointment = server.appointment(alice);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

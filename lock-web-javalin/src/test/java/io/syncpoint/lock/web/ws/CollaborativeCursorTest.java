@@ -9,9 +9,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CollaborativeCursorTest {
-    private GatewayTestServer server;
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
     private User alice;
     private User bob;
     private Appointment appointment;
@@ -20,7 +22,6 @@ class CollaborativeCursorTest {
 
     @BeforeEach
     void start() {
-        server = new GatewayTestServer();
         alice = server.user("Alice");
         bob = server.user("Bob");
         appointment = server.appointment(alice);
@@ -34,7 +35,6 @@ class CollaborativeCursorTest {
     void stop() {
         aliceClient.close();
         bobClient.close();
-        server.close();
     }
 
     @Test

@@ -14,24 +14,24 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many viewers arriving, moving and vanishing at once leave nothing behind. */
 class ConnectionChurnTest {
     private static final int VIEWERS = 24;
 
-    private GatewayTestServer server;
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
     private ExecutorService threads;
 
     @BeforeEach
     void start() {
-        server = new GatewayTestServer();
         threads = Executors.newFixedThreadPool(8);
     }
 
     @AfterEach
     void stop() {
         threads.shutdownNow();
-        server.close();
     }
 
     @Test

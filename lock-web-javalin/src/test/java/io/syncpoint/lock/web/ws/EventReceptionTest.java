@@ -16,9 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway subscribes to events while at least one socket is open on it, from before the first
@@ -27,17 +26,8 @@ import org.junit.jupiter.api.Test;
 class EventReceptionTest {
     private static final Duration WAIT = Duration.ofSeconds(WsTestClient.WAIT_SECONDS);
 
-    private GatewayTestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new GatewayTestServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
 
     @Test
     void aGatewayWithoutSocketsHoldsNoSubscription() {

@@ -14,13 +14,14 @@ import io.syncpoint.lock.core.port.in.WithdrawEditRequest;
 import io.syncpoint.lock.web.ws.GatewayTestServer.User;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fair-access events as the watchers of an appointment receive them. */
 class FairAccessFramesTest {
-    private GatewayTestServer server;
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
     private User alice;
     private User bob;
     private User carol;
@@ -28,16 +29,10 @@ class FairAccessFramesTest {
 
     @BeforeEach
     void start() {
-        server = new GatewayTestServer();
         alice = server.user("Alice");
         bob = server.user("Bob");
         carol = server.user("Carol");
         appointment = server.appointment(alice);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

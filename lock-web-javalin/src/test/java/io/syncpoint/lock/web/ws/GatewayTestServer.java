@@ -31,12 +31,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Javalin server on a random port with only the WebSocket gateway on it, over the core's
  * in-memory services; tests cause events by calling the use cases directly. Time is a manual clock.
+ * A test class that keeps one in a {@code @RegisterExtension} field gets a fresh server for each test,
+ * stopped after the test and its {@code @AfterEach} methods.
  */
-final class GatewayTestServer implements AutoCloseable {
+final class GatewayTestServer implements AutoCloseable, AfterEachCallback {
     final ManualClock clock = ManualClock.startingNow();
     final InProcessEventBus bus = new InProcessEventBus();
     final InMemoryStore store = new InMemoryStore(clock, bus);
@@ -119,6 +123,11 @@ final class GatewayTestServer implements AutoCloseable {
     public void close() {
         gateway.close();
         server.stop();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     record User(Actor actor, String token) {

@@ -9,23 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shape of an upgrade refusal and a valid upgrade; the attacks on the upgrade are in {@code AuthAttackTest}. */
 class UpgradeAuthenticationTest {
-    private GatewayTestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new GatewayTestServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final GatewayTestServer server = new GatewayTestServer();
 
     @Test
     void theRefusalIsAProblemDocument() throws Exception {
