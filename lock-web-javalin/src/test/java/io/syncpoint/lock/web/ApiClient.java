@@ -10,12 +10,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** A small JSON client for the API under test, on the JDK's HTTP client. */
-final class ApiClient {
+/**
+ * A small JSON client for the API under test, on the JDK's HTTP client. The server speaks HTTP/1.1
+ * only, so the client does not offer an upgrade to HTTP/2 with every request.
+ */
+final class ApiClient implements JsonClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String baseUrl;
 
@@ -23,24 +30,8 @@ final class ApiClient {
         this.baseUrl = "http://localhost:" + port;
     }
 
-    Response get(String path, String token) {
-        return send("GET", path, token, null, Map.of());
-    }
-
-    Response post(String path, String token, Object body) {
-        return send("POST", path, token, body, Map.of());
-    }
-
-    Response put(String path, String token, Object body, Map<String, String> headers) {
-        return send("PUT", path, token, body, headers);
-    }
-
-    Response delete(String path, String token, Object body) {
-        return send("DELETE", path, token, body, Map.of());
-    }
-
-    /** {@code body} is sent as JSON, or as is when it is a String; null sends no body. */
-    Response send(String method, String path, String token, Object body, Map<String, String> headers) {
+    @Override
+    public Response send(String method, String path, String token, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(20));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -54,7 +45,7 @@ final class ApiClient {
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response, parse(response.body()));
+            return Response.of(response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -71,7 +62,7 @@ final class ApiClient {
         }
     }
 
-    private static JsonNode parse(String body) {
+    static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             return MissingNode.getInstance();
         }
@@ -82,9 +73,17 @@ final class ApiClient {
         }
     }
 
-    record Response(int status, HttpResponse<String> raw, JsonNode json) {
+    /** An answer: its status, its headers (names in any case), its body as text and, when it is JSON, parsed. */
+    record Response(int status, Map<String, List<String>> headers, String text, JsonNode json) {
+        static Response of(int status, Map<String, List<String>> headers, String text) {
+            Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.forEach((name, values) -> byName.computeIfAbsent(name, any -> new ArrayList<>()).addAll(values));
+            return new Response(status, byName, text, parse(text));
+        }
+
         String header(String name) {
-            return raw.headers().firstValue(name).orElse(null);
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
         }
 
         String contentType() {
@@ -95,13 +94,9 @@ final class ApiClient {
             return json.path("code").asText(null);
         }
 
-        String text() {
-            return raw.body();
-        }
-
         @Override
         public String toString() {
-            return status + " " + raw.body();
+            return status + " " + text;
         }
     }
 }

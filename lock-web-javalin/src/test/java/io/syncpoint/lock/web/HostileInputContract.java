@@ -292,36 +292,42 @@ abstract class HostileInputContract {
         awaitNoConnectionsBut(0);
     }
 
-    /** Creates, locks, saves, reads and releases appointments over and over; every step must succeed. */
+    /**
+     * Creates, locks, saves, reads and releases appointments over and over on one keep-alive connection;
+     * every step must succeed and get its own answer.
+     */
     private int wellBehavedHttpClient(AtomicBoolean fuzzing, Queue failures) {
         String token = server.signUp("Careful").json().get("token").asText();
         int cycles = 0;
-        while (fuzzing.get() || cycles == 0) {
-            ApiClient.Response created = createAppointment(token, "Careful " + cycles);
-            if (!expect(created, 201, "create", failures)) {
-                return cycles;
+        try (KeepAliveClient careful = new KeepAliveClient(server.port())) {
+            while (fuzzing.get() || cycles == 0) {
+                ApiClient.Response created = createAppointment(careful, token, "Careful " + cycles);
+                if (!expect(created, 201, "create", failures)) {
+                    return cycles;
+                }
+                String id = created.json().get("id").asText();
+                ApiClient.Response acquired = careful.post("/api/v1/appointments/" + id + "/acquire-lock", token, null);
+                if (!expect(acquired, 200, "acquire", failures)) {
+                    return cycles;
+                }
+                String title = "Careful " + cycles + " revised";
+                ApiClient.Response saved = careful.put("/api/v1/appointments/" + id, token, appointment(title), Map.of(
+                        "If-Match", "\"1\"", "Lock-Token", acquired.json().get("lock").get("fencingToken").asText()));
+                if (!expect(saved, 200, "save", failures)) {
+                    return cycles;
+                }
+                acknowledge(saved.json());
+                ApiClient.Response read = careful.get("/api/v1/appointments/" + id, token);
+                if (!expect(read, 200, "read", failures) || !read.json().get("title").asText().equals(title)) {
+                    failures.add("well-behaved read returned " + read);
+                    return cycles;
+                }
+                if (!expect(careful.delete("/api/v1/appointments/" + id + "/release-lock", token, null), 200, "release",
+                        failures)) {
+                    return cycles;
+                }
+                cycles++;
             }
-            String id = created.json().get("id").asText();
-            ApiClient.Response acquired = api.post("/api/v1/appointments/" + id + "/acquire-lock", token, null);
-            if (!expect(acquired, 200, "acquire", failures)) {
-                return cycles;
-            }
-            String title = "Careful " + cycles + " revised";
-            ApiClient.Response saved = api.put("/api/v1/appointments/" + id, token, appointment(title), Map.of(
-                    "If-Match", "\"1\"", "Lock-Token", acquired.json().get("lock").get("fencingToken").asText()));
-            if (!expect(saved, 200, "save", failures)) {
-                return cycles;
-            }
-            acknowledge(saved.json());
-            ApiClient.Response read = api.get("/api/v1/appointments/" + id, token);
-            if (!expect(read, 200, "read", failures) || !read.json().get("title").asText().equals(title)) {
-                failures.add("well-behaved read returned " + read);
-                return cycles;
-            }
-            if (!expect(api.delete("/api/v1/appointments/" + id + "/release-lock", token, null), 200, "release", failures)) {
-                return cycles;
-            }
-            cycles++;
         }
         return cycles;
     }
@@ -331,19 +337,21 @@ abstract class HostileInputContract {
                                    Queue failures) {
         int cycles = 0;
         String lockPath = "/api/v1/appointments/" + watched;
-        while (fuzzing.get() || cycles == 0) {
-            if (!expect(api.post(lockPath + "/acquire-lock", token, null), 200, "acquire", failures)) {
-                return cycles;
+        try (KeepAliveClient holder = new KeepAliveClient(server.port())) {
+            while (fuzzing.get() || cycles == 0) {
+                if (!expect(holder.post(lockPath + "/acquire-lock", token, null), 200, "acquire", failures)) {
+                    return cycles;
+                }
+                observer.skipUntil("lock-acquired", "lock-update");
+                if (!expect(holder.delete(lockPath + "/release-lock", token, null), 200, "release", failures)) {
+                    return cycles;
+                }
+                JsonNode released = observer.skipUntil("lock-released", "lock-update");
+                if (!released.path("appointmentId").asText().equals(watched.toString())) {
+                    failures.add("observer got " + released);
+                }
+                cycles++;
             }
-            observer.skipUntil("lock-acquired", "lock-update");
-            if (!expect(api.delete(lockPath + "/release-lock", token, null), 200, "release", failures)) {
-                return cycles;
-            }
-            JsonNode released = observer.skipUntil("lock-released", "lock-update");
-            if (!released.path("appointmentId").asText().equals(watched.toString())) {
-                failures.add("observer got " + released);
-            }
-            cycles++;
         }
         return cycles;
     }
@@ -641,7 +649,11 @@ abstract class HostileInputContract {
     }
 
     private ApiClient.Response createAppointment(String token, String title) {
-        ApiClient.Response response = api.post("/api/v1/appointments", token, appointment(title));
+        return createAppointment(api, token, title);
+    }
+
+    private ApiClient.Response createAppointment(JsonClient client, String token, String title) {
+        ApiClient.Response response = client.post("/api/v1/appointments", token, appointment(title));
         if (response.status() == 201) {
             acknowledge(response.json());
         }
