@@ -125,7 +125,7 @@ public final class Application implements AutoCloseable {
         WebSettings settings = new WebSettings(config.port(), config.corsOrigins(),
                 new WebSettings.RateLimits(config.requestsPerMinute(), config.lockAttemptsPerMinute(),
                         config.signInsPerAccountPerMinute(), config.signInsPerAddressPerMinute()),
-                WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic());
+                WebSettings.DEFAULT_MAX_BODY_BYTES, config.metricsPublic(), config.requestThreads());
         WebSocketGateway gateway = new WebSocketGateway(accounts, locks, stores.eventSubscriptions(),
                 stores.eventPublisher(), registry, clock, WebSocketSettings.defaults()
                         .withAllowedOrigins(config.corsOrigins())

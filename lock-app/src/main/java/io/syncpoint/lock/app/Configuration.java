@@ -2,6 +2,7 @@ package io.syncpoint.lock.app;
 
 import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.memory.HistoryRetention;
+import io.syncpoint.lock.web.WebSettings;
 import io.syncpoint.lock.web.ws.WebSocketSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * @param offer         how long a lease that ended stays reserved for the first in line
  * @param idleRelease   how long an editor may stay idle before the page asks "Still editing?"
  * @param memoryHistory how much lock history the in-memory store keeps (unused with a database)
+ * @param requestThreads the most threads serving HTTP requests and WebSocket frames at once
  */
 public record Configuration(
         int port,
@@ -47,7 +49,8 @@ public record Configuration(
         Duration handoff,
         Duration offer,
         Duration idleRelease,
-        HistoryRetention memoryHistory) {
+        HistoryRetention memoryHistory,
+        int requestThreads) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
@@ -81,7 +84,8 @@ public record Configuration(
         return "Configuration[port=" + port + ", database=" + database + ", jwtTtl=" + jwtTtl + ", leaseTtl=" + leaseTtl
                 + ", sweepInterval=" + sweepInterval + ", corsOrigins=" + corsOrigins + ", admin=" + admin
                 + ", demoData=" + demoData + ", idle=" + idle + ", handoff=" + handoff + ", offer=" + offer
-                + ", idleRelease=" + idleRelease + ", memoryHistory=" + memoryHistory + "]";
+                + ", idleRelease=" + idleRelease + ", memoryHistory=" + memoryHistory + ", requestThreads=" + requestThreads
+                + "]";
     }
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -141,6 +145,9 @@ public record Configuration(
                 read.duration("LOCK_MEMORY_HISTORY_MAX_AGE", HistoryRetention.DEFAULT.maxAge(), Duration.ofMinutes(1),
                         Duration.ofDays(3650)),
                 (int) read.number("LOCK_MEMORY_HISTORY_MAX_ENTRIES", HistoryRetention.DEFAULT.maxEntries(), 1, 10_000_000));
+        int requestThreads = (int) read.number("LOCK_HTTP_THREADS",
+                WebSettings.defaultRequestThreads(Runtime.getRuntime().availableProcessors()),
+                WebSettings.MIN_REQUEST_THREADS, 10_000);
         if (database.isPresent()) {
             for (String variable : List.of("LOCK_MEMORY_HISTORY_MAX_AGE", "LOCK_MEMORY_HISTORY_MAX_ENTRIES")) {
                 if (read.text(variable).isPresent()) {
@@ -150,7 +157,7 @@ public record Configuration(
         }
         return new Configuration(port, database, secret, jwtTtl, leaseTtl, sweep, origins, admin, demo, requests,
                 lockAttempts, signInsPerAccount, signInsPerAddress, metricsPublic, socketsPerUser, idle, handoff, offer,
-                idleRelease, memoryHistory);
+                idleRelease, memoryHistory, requestThreads);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncpoint.lock.core.memory.HistoryRetention;
+import io.syncpoint.lock.web.WebSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ class ConfigurationTest {
         assertThat(config.offer()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.idleRelease()).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.memoryHistory()).isEqualTo(new HistoryRetention(Duration.ofDays(7), 50_000));
+        assertThat(config.requestThreads())
+                .isEqualTo(WebSettings.defaultRequestThreads(Runtime.getRuntime().availableProcessors()));
     }
 
     @Test
@@ -60,7 +63,8 @@ class ConfigurationTest {
                 Map.entry("LOCK_IDLE_SECONDS", "90"),
                 Map.entry("LOCK_HANDOFF_SECONDS", "15"),
                 Map.entry("LOCK_OFFER_SECONDS", "45"),
-                Map.entry("LOCK_IDLE_RELEASE_SECONDS", "900")));
+                Map.entry("LOCK_IDLE_RELEASE_SECONDS", "900"),
+                Map.entry("LOCK_HTTP_THREADS", "40")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.database()).contains(new Configuration.Database("jdbc:postgresql://db:5432/locks", "app", "secret", 20));
         assertThat(config.jwtSecret()).contains(SECRET);
@@ -80,6 +84,7 @@ class ConfigurationTest {
         assertThat(config.handoff()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.offer()).isEqualTo(Duration.ofSeconds(45));
         assertThat(config.idleRelease()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(config.requestThreads()).isEqualTo(40);
         assertThat(config.toString()).doesNotContain("secret", "root-password", SECRET);
     }
 
@@ -98,6 +103,14 @@ class ConfigurationTest {
         assertThat(Configuration.defaultPoolSize(2)).isEqualTo(10);
         assertThat(Configuration.defaultPoolSize(8)).isEqualTo(10);
         assertThat(Configuration.defaultPoolSize(64)).isEqualTo(10);
+    }
+
+    @Test
+    void theDefaultRequestThreadsAreFourPerCoreAndAtLeastEight() {
+        assertThat(WebSettings.defaultRequestThreads(1)).isEqualTo(8);
+        assertThat(WebSettings.defaultRequestThreads(2)).isEqualTo(8);
+        assertThat(WebSettings.defaultRequestThreads(4)).isEqualTo(16);
+        assertThat(WebSettings.defaultRequestThreads(16)).isEqualTo(64);
     }
 
     @Test
@@ -128,6 +141,7 @@ class ConfigurationTest {
         assertRefused(Map.of("LOCK_DB_URL", "jdbc:postgresql://db/locks", "LOCK_DB_USER", "app",
                 "LOCK_JWT_SECRET", SECRET, "LOCK_DB_POOL_SIZE", "0"), "LOCK_DB_POOL_SIZE");
         assertRefused(Map.of("LOCK_DB_USER", "app"), "LOCK_DB_USER");
+        assertRefused(Map.of("LOCK_HTTP_THREADS", "5"), "LOCK_HTTP_THREADS");
         assertRefused(Map.of("LOCK_JWT_TTL", "forever"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_JWT_TTL", "0s"), "LOCK_JWT_TTL");
         assertRefused(Map.of("LOCK_TTL_SECONDS", "0"), "LOCK_TTL_SECONDS");

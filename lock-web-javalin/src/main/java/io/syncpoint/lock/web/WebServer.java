@@ -17,6 +17,8 @@ import io.javalin.websocket.WsHandlerType;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP adapter: every route of the API under {@value #BASE}, authentication, rate limits,
@@ -25,8 +27,15 @@ import java.util.TreeSet;
  */
 public final class WebServer {
     public static final String BASE = "/api/v1";
+    /** Request threads are named this, a dash and a number. */
+    static final String REQUEST_THREAD_NAME = "http";
     /** Refused bodies up to this many times the limit are read and dropped, so the client sees the 413. */
     private static final long DISCARDED_BODY_FACTOR = 16;
+    /**
+     * Jetty's own bounds for a body loaded before dispatch: what fits its input buffer (about 6.5 KB), so
+     * loading pins no more memory than reading; a larger body is handed on when that much has arrived.
+     */
+    private static final int JETTY_CHOOSES = -1;
 
     private final WebDependencies dependencies;
     private final Javalin app;
@@ -70,6 +79,13 @@ public final class WebServer {
         return routes;
     }
 
+    /** Jetty's pool of {@code threads} that serve requests, socket frames, the acceptor and the selector. */
+    private static QueuedThreadPool requestThreads(int threads) {
+        QueuedThreadPool pool = new QueuedThreadPool(threads, threads);
+        pool.setName(REQUEST_THREAD_NAME);
+        return pool;
+    }
+
     /** The one JSON mapper of the API: strict on input (no duplicate keys, no trailing tokens). */
     public static ObjectMapper objectMapper() {
         return JsonMapper.builder()
@@ -90,11 +106,15 @@ public final class WebServer {
         Authentication authentication = new Authentication(dependencies.accounts(), rateLimiter);
 
         config.startup.showJavalinBanner = false;
+        config.jetty.threadPool = requestThreads(settings.requestThreads());
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.jetty.modifyServer(server -> {
             server.setStopTimeout(10_000);
             server.setErrorHandler(new ProblemErrorHandler(responses));
+            // A body arrives before its request takes a thread, so a client sending it slowly holds none of the few.
+            server.insertHandler(new EagerContentHandler(new EagerContentHandler.RetainedContentLoaderFactory(
+                    JETTY_CHOOSES, JETTY_CHOOSES, false)));
         });
         config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new SecurityHeaders()));
         // Javalin's own handler reads the UI through the class loader; Jetty's would mount the whole jar first.

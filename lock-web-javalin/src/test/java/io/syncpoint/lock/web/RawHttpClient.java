@@ -61,7 +61,7 @@ final class RawHttpClient {
     }
 
     /** Reads one response: up to the end of its declared body, or to the end of the stream. */
-    private static byte[] readAnswer(InputStream in) throws IOException {
+    static byte[] readAnswer(InputStream in) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         while (true) {
