@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +20,12 @@ import java.util.TreeMap;
  * every answer is read to the end its framing declares, and a byte the server sends before it is asked
  * fails the request. So what the client sees is exactly what the server sent on that connection.
  *
- * <p>The tests that judge the server under hostile traffic use it for their well-behaved client. The
- * JDK's client, taking a pooled connection for the next request, now and then fails that request because
- * the answer reached the connection while the client still counted it idle ("Data received while in
- * pool"; on JDK 17 about once in 175,000 requests, with no hostile traffic at all). A test would count
- * that against the server; a raw keep-alive client like this one got 1.5 million answers from the same
- * server, each the right one ({@code docs/reliability.md}).
+ * <p>The tests that judge the server under hostile traffic use it for their well-behaved client, and
+ * {@link ApiClient} for every other HTTP test. The JDK's client, taking a pooled connection for the next
+ * request, now and then fails that request because the answer reached the connection while the client
+ * still counted it idle ("Data received while in pool"; on JDK 17 about once in 175,000 requests, with
+ * no hostile traffic at all). A test would count that against the server; a raw keep-alive client like
+ * this one got 1.5 million answers from the same server, each the right one ({@code docs/reliability.md}).
  */
 final class KeepAliveClient implements JsonClient, AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 20_000;
@@ -73,7 +74,26 @@ final class KeepAliveClient implements JsonClient, AutoCloseable {
         }
     }
 
+    /**
+     * The connection ended before the first byte of an answer: the server closed it, maybe before it read
+     * the request.
+     */
+    static final class ClosedBeforeAnswer extends EOFException {
+        ClosedBeforeAnswer(SocketException reset) {
+            super("the connection ended before the answer began" + (reset == null ? "" : ": " + reset.getMessage()));
+        }
+    }
+
     private ApiClient.Response readAnswer(String method) throws IOException {
+        in.mark(1);
+        try {
+            if (in.read() < 0) {
+                throw new ClosedBeforeAnswer(null);
+            }
+        } catch (SocketException reset) {
+            throw new ClosedBeforeAnswer(reset);
+        }
+        in.reset();
         String statusLine = readLine();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
