@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -12,7 +13,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own error answers (a URI it cannot decode, one too long, headers too large, an unknown
  * {@code Expect}, an HTTP version it does not speak) as problem+json instead of an HTML page or an
- * empty body, whatever the method, so that every error of the server has the same shape.
+ * empty body, whatever the method, so that every error of the server has the same shape. Each says
+ * {@code Connection: close}: Jetty closes a connection after a request it could not parse, and a
+ * keep-alive client that is not told would send its next request into the closing connection.
  */
 final class ProblemErrorHandler extends ErrorHandler {
     private final Responses responses;
@@ -33,12 +36,14 @@ final class ProblemErrorHandler extends ErrorHandler {
                                     Callback callback) {
         byte[] body = responses.problemBody(ApiProblem.ofHttpStatus(code), request.getHttpURI().getPath());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.PROBLEM_JSON);
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, Responses.PROBLEM_JSON);
+        fields.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         return ByteBuffer.wrap(responses.problemBody(ApiProblem.ofHttpStatus(status), null));
     }
 }

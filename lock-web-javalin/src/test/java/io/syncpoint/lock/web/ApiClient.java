@@ -27,8 +27,9 @@ final class ApiClient implements JsonClient {
     private static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
     /**
-     * Answers after which Jetty may close the connection without saying so (a request it could not parse,
-     * a body it refused before reading it all): the connection is not used again.
+     * Answers after which the server may close the connection: Jetty's own answers to a request it could
+     * not parse (which say {@code Connection: close}), and a 413 for a body not yet read to the end (which
+     * may not). The connection is not used again.
      */
     private static final Set<Integer> MAY_CLOSE = Set.of(400, 408, 413, 414, 431);
 
