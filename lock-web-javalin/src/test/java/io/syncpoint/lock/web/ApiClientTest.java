@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,23 +74,14 @@ class ApiClientTest {
             listener.setSoTimeout(3_000);
             for (String answer : answers) {
                 try (Socket socket = listener.accept()) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.ISO_8859_1));
-                    String requestLine = in.readLine();
-                    int length = 0;
-                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                        if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                            length = Integer.parseInt(line.substring(15).trim());
-                        }
-                    }
-                    in.skip(length);
-                    requests.add(requestLine);
+                    BufferedReader in = FakeServerRequests.reader(socket);
+                    requests.add(FakeServerRequests.read(in));
                     OutputStream out = socket.getOutputStream();
                     out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 }
             }
-        } catch (java.net.SocketTimeoutException noMoreConnections) {
+        } catch (SocketTimeoutException noMoreConnections) {
             return requests;
         } catch (IOException e) {
             throw new IllegalStateException(e);

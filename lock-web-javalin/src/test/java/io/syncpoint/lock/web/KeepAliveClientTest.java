@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -61,8 +60,8 @@ class KeepAliveClientTest {
     private static Socket answer(ServerSocket listener, String bytes) {
         try {
             Socket socket = listener.accept();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-            readHead(in);
+            BufferedReader in = FakeServerRequests.reader(socket);
+            FakeServerRequests.read(in);
             OutputStream out = socket.getOutputStream();
             out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
@@ -75,26 +74,17 @@ class KeepAliveClientTest {
     /** Answers two requests on one connection and returns their request lines. */
     private static List<String> answerTwice(ServerSocket listener, String first, String second) {
         try (Socket socket = listener.accept()) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            BufferedReader in = FakeServerRequests.reader(socket);
             OutputStream out = socket.getOutputStream();
-            String firstLine = readHead(in);
-            in.read(new char[2]);
+            String firstLine = FakeServerRequests.read(in);
             out.write(first.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String secondLine = readHead(in);
+            String secondLine = FakeServerRequests.read(in);
             out.write(second.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return List.of(firstLine, secondLine);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String readHead(BufferedReader in) throws IOException {
-        String requestLine = in.readLine();
-        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-            // the headers
-        }
-        return requestLine;
     }
 }
