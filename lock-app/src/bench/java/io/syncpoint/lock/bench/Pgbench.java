@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,10 +49,13 @@ final class Pgbench {
                     APPOINTMENT, APPOINTMENT)
             + ";\n\\endpipeline\n";
 
-    /** The second round trip: the lease change, its history row and its event, with the COMMIT. */
-    private static final String WRITES = """
-            \\startpipeline
-            LEASE_CHANGE;
+    /** The lease's nine columns as an acquire writes them (its token the one this transaction took), and as a release does. */
+    private static final String[] NEW_LEASE = {LEASE, HOLDER, HOLDER_INFO, "now()", "now() + interval '300 seconds'",
+            "1", "currval('fencing_tokens')", "0", "now()"};
+    private static final String[] NO_LEASE = {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"};
+
+    /** The writes after the lease: its history row, its event, the COMMIT. */
+    private static final String HISTORY_AND_EVENT = """
             INSERT INTO lock_history (id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,
               duration_seconds, renewals, released_by, reason, metadata) VALUES (HISTORY_ID, APPOINTMENT,
               LEASE, HOLDER, HOLDER_INFO, ACTION, clock_timestamp(), currval('fencing_tokens'), DURATION,
@@ -59,48 +63,50 @@ final class Pgbench {
             SELECT pg_notify('syncpoint_pgbench', payload) FROM unnest(CAST(:events AS text[])) AS payload;
             COMMIT;
             \\endpipeline
-            """;
+            """.replace("HISTORY_ID", HISTORY_ID);
 
-    /** An acquire's writes: the lease row, its history row and its event, with the COMMIT. */
-    private static final String ACQUIRE_WRITES = WRITES
-            .replace("LEASE_CHANGE", "INSERT INTO appointment_locks (id, appointment_id, holder_id, user_info, created_at,"
-                    + " expires_at, version, fencing_token, renewals, last_active_at) VALUES (LEASE, APPOINTMENT,"
-                    + " HOLDER, HOLDER_INFO, clock_timestamp(), clock_timestamp() + interval '300 seconds', 1,"
-                    + " currval('fencing_tokens'), 0, clock_timestamp())")
-            .replace("ACTION", "'acquired'").replace("DURATION", "NULL, NULL").replace("HISTORY_ID", HISTORY_ID);
+    private static final String ACQUIRE_HISTORY = HISTORY_AND_EVENT.replace("ACTION", "'acquired'")
+            .replace("DURATION", "NULL, NULL");
+    private static final String RELEASE_HISTORY = HISTORY_AND_EVENT.replace("ACTION", "'released'")
+            .replace("DURATION", "0, 0");
 
-    /** A release's writes: the lease row deleted, its history row and its event, with the COMMIT. */
-    private static final String RELEASE_WRITES = WRITES
-            .replace("LEASE_CHANGE", "WITH changed AS (DELETE FROM appointment_locks WHERE id = LEASE"
-                    + " AND appointment_id = APPOINTMENT RETURNING 1)"
-                    + " SELECT expect_one_row(count(*), CAST('no such lease row' AS text)) FROM changed")
-            .replace("ACTION", "'released'").replace("DURATION", "0, 0").replace("HISTORY_ID", HISTORY_ID);
+    /** The second round trip decided on the rows: the number raised with the lease written, then the rest. */
+    private static String writesOnRows(String[] lease, String found, String history) {
+        String[] values = Arrays.copyOf(lease, 12);
+        values[9] = APPOINTMENT;
+        values[10] = found;
+        values[11] = "'no such lease'";
+        return "\\startpipeline\n" + placeholders(StoreStatements.raiseNumberWritingLease(), values) + ";\n" + history;
+    }
 
     /** An acquire of the client's own appointment decided on the rows: the store's two round trips. */
-    private static final String ACQUIRE = OPENING + ACQUIRE_WRITES;
+    private static final String ACQUIRE = OPENING + writesOnRows(NEW_LEASE, "NULL", ACQUIRE_HISTORY);
 
     /** The release of that lease: again two round trips. */
-    private static final String RELEASE = OPENING + RELEASE_WRITES;
+    private static final String RELEASE = OPENING + writesOnRows(NO_LEASE, LEASE, RELEASE_HISTORY);
 
     /**
-     * The check a transaction decided on a remembered state opens with, in the same round trip as its
-     * writes. The remembered number is read in place (the store knows it; this costs an index lookup
-     * more), the window is the store's.
+     * The check a transaction decided on a remembered state opens with, writing the lease, in the same round
+     * trip as its other writes. The remembered number is read in place (the store knows it; this costs an
+     * index lookup more), the window is the store's.
      */
-    private static final String CHECKED = "\\startpipeline\nBEGIN;\n"
-            + placeholders(StoreStatements.checkRemembered(), APPOINTMENT,
-                    "(SELECT lock_state FROM appointments WHERE id = " + APPOINTMENT + ")", "true", "0",
-                    "clock_timestamp()", "clock_timestamp() + interval '1 second'") + ";\n";
+    private static String checked(String[] lease, String found) {
+        String[] values = new String[15];
+        System.arraycopy(new String[] {APPOINTMENT, "(SELECT lock_state FROM appointments WHERE id = " + APPOINTMENT + ")",
+                "0", "clock_timestamp()", "clock_timestamp() + interval '1 second'", found}, 0, values, 0, 6);
+        System.arraycopy(lease, 0, values, 6, 9);
+        return placeholders(StoreStatements.checkRememberedWritingLease(), values) + ";\n";
+    }
 
     /**
      * An acquire decided on a remembered state: one round trip. The store takes the token with the
      * release before it; here the acquire takes it, the same work for a pair.
      */
-    private static final String ACQUIRE_ONE_TRIP = CHECKED + "SELECT nextval('fencing_tokens');\n"
-            + ACQUIRE_WRITES.replaceFirst("\\\\startpipeline\n", "");
+    private static final String ACQUIRE_ONE_TRIP = "\\startpipeline\nBEGIN;\nSELECT nextval('fencing_tokens');\n"
+            + checked(NEW_LEASE, "NULL") + ACQUIRE_HISTORY;
 
     /** The release decided on a remembered state: one round trip. */
-    private static final String RELEASE_ONE_TRIP = CHECKED + RELEASE_WRITES.replaceFirst("\\\\startpipeline\n", "");
+    private static final String RELEASE_ONE_TRIP = "\\startpipeline\nBEGIN;\n" + checked(NO_LEASE, LEASE) + RELEASE_HISTORY;
 
     /**
      * One transaction of the script is one lock operation, as one HTTP request of the write path is: a
@@ -235,7 +241,9 @@ final class Pgbench {
         return "INSERT INTO appointments (id, title, starts_at, ends_at, status, version, created_by, created_at,"
                 + " updated_at) SELECT id, 'pgbench ' || id, now(), now() + interval '1 hour', 'scheduled', 1, "
                 + HOLDER + ", now(), now() FROM (" + appointments + ") AS ids ON CONFLICT (id) DO NOTHING;"
-                + " DELETE FROM appointment_locks WHERE appointment_id IN (" + appointments + ")";
+                + " UPDATE appointments SET lease_id = NULL, lease_holder_id = NULL, lease_user_info = NULL,"
+                + " lease_created_at = NULL, lease_expires_at = NULL, lease_version = NULL, lease_fencing_token = NULL,"
+                + " lease_renewals = NULL, lease_last_active_at = NULL WHERE id IN (" + appointments + ")";
     }
 
     private Pgbench() {

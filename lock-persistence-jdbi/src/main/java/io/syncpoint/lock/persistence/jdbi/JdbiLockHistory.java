@@ -57,7 +57,7 @@ final class JdbiLockHistory implements LockHistory {
                         + " count(*) FILTER (WHERE action = 'force_released') AS force_released,"
                         + " avg(duration_seconds)::double precision AS average_duration,"
                         + " count(DISTINCT user_id) AS unique_users,"
-                        + " EXISTS (SELECT 1 FROM appointment_locks WHERE appointment_id = :id"
+                        + " EXISTS (SELECT 1 FROM " + Rows.LEASES + " AS l WHERE appointment_id = :id"
                         + " AND expires_at > " + Database.NOW + ") AS currently_locked"
                         + " FROM lock_history WHERE appointment_id = :id")
                 .bind("id", appointmentId)

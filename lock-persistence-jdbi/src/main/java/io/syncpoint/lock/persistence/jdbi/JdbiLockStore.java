@@ -17,7 +17,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,10 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * requests, its due step and its NOTIFY then commit together, and a transaction that writes raises the
  * appointment's lock state number with them.
  *
+ * <p>An appointment's lease lives in the appointment's own row (V9). A transaction changes it in its own view
+ * only and writes the lease it ends with once, in the {@code UPDATE} that raises the number, on the condition
+ * that the row still holds the lease the transaction found.
+ *
  * <p>Round trips are what a lock transaction costs. Decided on the rows, it reads everything it needs
  * in one ({@link LockedAppointment}: clock, lease, open requests, last ticket, due instant and, where a
  * new lease is likely, the next fencing token), keeps that state current through its own writes so
@@ -50,7 +56,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * again on the rows. The work may so run twice; it acts only through its transaction.
  */
 final class JdbiLockStore implements LockStore {
-    /** lock-status's statement for one appointment: its existence, its lease row and the database's clock. */
+    /** lock-status's statement for one appointment: its existence, its lease and the database's clock, from its one row. */
     static final String READ_LEASE = readingLeases("(VALUES (CAST(? AS uuid)))");
 
     /** The same for each appointment in an array, one row each: readings that share a statement. */
@@ -58,6 +64,29 @@ final class JdbiLockStore implements LockStore {
 
     /** The check that opens a transaction decided on a remembered state (V8). */
     static final String CHECK_REMEMBERED = "SELECT take_remembered_lock_state(?, ?, ?, ?, ?, ?)";
+
+    /**
+     * The check for a transaction that changes the lease (V9): it writes the lease in the same UPDATE that
+     * raises the number, where the lease is still the one the transaction found.
+     */
+    static final String CHECK_REMEMBERED_WRITING_LEASE = "SELECT take_remembered_lock_state_writing_lease(?, ?, ?, ?, ?,"
+            + " CAST(? AS uuid), ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)";
+
+    /** The lease's columns in the appointment's row, each set from a placeholder; all null where there is none. */
+    private static final String LEASE_SET = "lease_id = ?, lease_holder_id = ?, lease_user_info = CAST(? AS jsonb),"
+            + " lease_created_at = ?, lease_expires_at = ?, lease_version = ?, lease_fencing_token = ?,"
+            + " lease_renewals = ?, lease_last_active_at = ?";
+
+    /**
+     * What a transaction decided on the rows sends first when it changes the lease: the number raised and the
+     * lease written in one UPDATE, where the lease is still the one the transaction found.
+     */
+    private static final String RAISE_NUMBER_WRITING_LEASE = "UPDATE appointments SET lock_state = lock_state + 1, "
+            + LEASE_SET + " WHERE id = ? AND lease_id IS NOT DISTINCT FROM CAST(? AS uuid)";
+
+    /** {@link #RAISE_NUMBER_WRITING_LEASE} as sent, failing unless it changed one row; the failure's text is its last placeholder. */
+    static final String RAISE_NUMBER_WRITING_LEASE_ON_ONE_ROW = new StatementBatch()
+            .addChangingOneRow(RAISE_NUMBER_WRITING_LEASE, "").text();
 
     private static final String NEXT_TOKEN = "SELECT nextval('fencing_tokens')";
 
@@ -188,10 +217,8 @@ final class JdbiLockStore implements LockStore {
 
     /** The lease reading of every appointment {@code asked} gives (a row source of one uuid column). */
     private static String readingLeases(String asked) {
-        return "SELECT asked.id AS asked_id, clock_timestamp() AS db_now,"
-                + " EXISTS (SELECT 1 FROM appointments a WHERE a.id = asked.id) AS appointment_exists, "
-                + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_")
-                + " FROM " + asked + " AS asked(id) LEFT JOIN appointment_locks l ON l.appointment_id = asked.id";
+        return "SELECT asked.id AS asked_id, clock_timestamp() AS db_now, a.id IS NOT NULL AS appointment_exists, "
+                + Rows.leaseOf("a", "lock_") + " FROM " + asked + " AS asked(id) LEFT JOIN appointments a ON a.id = asked.id";
     }
 
     private Map<UUID, LeaseReading> readLeases(Set<UUID> appointmentIds) {
@@ -221,7 +248,7 @@ final class JdbiLockStore implements LockStore {
     @Override
     public Optional<AppointmentLock> findLock(UUID appointmentId) {
         return database.withHandle(handle -> handle.createQuery(
-                        "SELECT " + Rows.LOCK_COLUMNS + " FROM appointment_locks WHERE appointment_id = :id")
+                        "SELECT " + Rows.LOCK_COLUMNS + " FROM " + Rows.LEASES + " AS l WHERE appointment_id = :id")
                 .bind("id", appointmentId)
                 .map((rs, ctx) -> Rows.lock(rs))
                 .findOne());
@@ -233,7 +260,7 @@ final class JdbiLockStore implements LockStore {
             return Map.of();
         }
         List<AppointmentLock> rows = database.withHandle(handle -> handle.createQuery(
-                        "SELECT " + Rows.LOCK_COLUMNS + " FROM appointment_locks WHERE appointment_id = ANY(:ids)")
+                        "SELECT " + Rows.LOCK_COLUMNS + " FROM " + Rows.LEASES + " AS l WHERE appointment_id = ANY(:ids)")
                 .bindArray("ids", UUID.class, appointmentIds)
                 .map((rs, ctx) -> Rows.lock(rs))
                 .list());
@@ -245,7 +272,7 @@ final class JdbiLockStore implements LockStore {
     @Override
     public List<AppointmentLock> findAllLocks() {
         return database.withHandle(handle -> handle.createQuery(
-                        "SELECT " + Rows.LOCK_COLUMNS + " FROM appointment_locks ORDER BY created_at, id")
+                        "SELECT " + Rows.LOCK_COLUMNS + " FROM " + Rows.LEASES + " AS l ORDER BY created_at, id")
                 .map((rs, ctx) -> Rows.lock(rs))
                 .list());
     }
@@ -253,7 +280,7 @@ final class JdbiLockStore implements LockStore {
     @Override
     public List<AppointmentLock> findExpiredLocks(int limit) {
         return database.withHandle(handle -> handle.createQuery(
-                        "SELECT " + Rows.LOCK_COLUMNS + " FROM appointment_locks"
+                        "SELECT " + Rows.LOCK_COLUMNS + " FROM " + Rows.LEASES + " AS l"
                                 + " WHERE expires_at <= " + Database.NOW
                                 + " ORDER BY expires_at LIMIT :limit")
                 .bind("offsetMicros", database.offsetMicros())
@@ -294,6 +321,9 @@ final class JdbiLockStore implements LockStore {
         // Null until first asked for: most lock operations only ask whether the appointment exists.
         private Optional<Appointment> appointment;
         private Optional<AppointmentLock> lock;
+        // The lease as the transaction found it, and whether the transaction changed it since.
+        private final Optional<AppointmentLock> leaseFound;
+        private boolean leaseChanged;
         private Instant dueAt;
         private long lastTicket;
         private Optional<FencingToken> reservedToken;
@@ -304,6 +334,7 @@ final class JdbiLockStore implements LockStore {
             this.now = opening.now();
             this.appointmentExists = opening.exists();
             this.lock = opening.lease();
+            this.leaseFound = lock;
             this.dueAt = opening.dueAt();
             this.lastTicket = opening.queue().lastTicket();
             this.openRequests = new ArrayList<>(opening.queue().open());
@@ -318,6 +349,7 @@ final class JdbiLockStore implements LockStore {
             this.now = guess.at();
             this.appointmentExists = true;
             this.lock = state.lease();
+            this.leaseFound = lock;
             this.dueAt = null;
             this.lastTicket = state.lastTicket();
             this.openRequests = new ArrayList<>();
@@ -377,34 +409,30 @@ final class JdbiLockStore implements LockStore {
             }
         }
 
+        /** Leases change in the transaction's view only; the last one is written with the raised number, at the end. */
         @Override
         public void insertLock(AppointmentLock lease) {
             requireOwnAppointment(lease.appointmentId());
-            writes.add("INSERT INTO appointment_locks (" + Rows.LOCK_COLUMNS + ") VALUES (?, ?, ?, CAST(? AS jsonb),"
-                            + " ?, ?, ?, ?, ?, ?)",
-                    lease.id(), lease.appointmentId(), lease.holderId(), Rows.userInfo(lease.holder()),
-                    lease.createdAt(), lease.expiresAt(), lease.version(), lease.fencingToken().value(),
-                    lease.renewals(), lease.lastActiveAt());
+            if (lock.isPresent()) {
+                throw new IllegalStateException("appointment " + appointmentId + " has a lease: " + lock.get().id());
+            }
             lock = Optional.of(lease);
+            leaseChanged = true;
         }
 
         @Override
         public void updateLock(AppointmentLock lease) {
             requireOwnAppointment(lease.appointmentId());
-            writes.addChangingOneRow("UPDATE appointment_locks SET holder_id = ?, user_info = CAST(? AS jsonb),"
-                            + " expires_at = ?, version = ?, renewals = ?, last_active_at = ?"
-                            + " WHERE id = ? AND appointment_id = ?",
-                    "no such lease row: " + lease.id(),
-                    lease.holderId(), Rows.userInfo(lease.holder()), lease.expiresAt(), lease.version(),
-                    lease.renewals(), lease.lastActiveAt(), lease.id(), appointmentId);
+            requireCurrentLease(lease);
             lock = Optional.of(lease);
+            leaseChanged = true;
         }
 
         @Override
         public void deleteLock(AppointmentLock lease) {
-            writes.addChangingOneRow("DELETE FROM appointment_locks WHERE id = ? AND appointment_id = ?",
-                    "no such lease row: " + lease.id(), lease.id(), appointmentId);
+            requireCurrentLease(lease);
             lock = Optional.empty();
+            leaseChanged = true;
         }
 
         @Override
@@ -487,34 +515,69 @@ final class JdbiLockStore implements LockStore {
         }
 
         /**
-         * Sends the raised lock state number, the queued writes, then the published events in one
-         * statement, in order, then the {@code COMMIT}, all in one round trip; NOTIFY delivers the events
-         * on that commit. A transaction that wrote nothing is committed by the caller, its number
-         * unchanged. Answers whether it wrote.
+         * Sends the raised lock state number (with the lease, where the transaction changed it), the queued
+         * writes, then the published events in one statement, in order, then the {@code COMMIT}, all in one
+         * round trip; NOTIFY delivers the events on that commit. A transaction that wrote nothing is committed
+         * by the caller, its number unchanged. Answers whether it wrote.
          */
         boolean sendWritesAndCommit() {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
-            if (writes.isEmpty()) {
+            if (writes.isEmpty() && !writesLease()) {
                 return false;
             }
-            send(connection, new StatementBatch().add(RAISE_NUMBER, appointmentId), false, row -> { });
+            StatementBatch raise = new StatementBatch();
+            if (writesLease()) {
+                raise.addChangingOneRow(RAISE_NUMBER_WRITING_LEASE, "the lease of appointment " + appointmentId
+                        + " is no longer the one its transaction found", withLease(List.of(), appointmentId, leaseFoundId()));
+            } else {
+                raise.add(RAISE_NUMBER, appointmentId);
+            }
+            send(connection, raise, false, row -> { });
             return true;
         }
 
         /**
-         * Sends the check that the remembered state is still current, the queued writes, the events
-         * and the {@code COMMIT}, all in one round trip. A transaction that writes nothing only checks.
-         * Answers whether it wrote (and so raised the lock state number).
+         * Sends the check that the remembered state is still current (writing the lease, where the transaction
+         * changed it), the queued writes, the events and the {@code COMMIT}, all in one round trip. A
+         * transaction that writes nothing only checks. Answers whether it wrote (and so raised the lock state
+         * number).
          */
         boolean checkWritesAndCommit(Connection on, RememberedLockStates.Guess guess) {
             NotifyEventBus.notifyInOrder(writes, events);
             events.clear();
-            boolean writing = !writes.isEmpty();
-            send(on, new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(), writing,
-                            database.offsetMicros(), guess.at(), guess.latest()), true,
-                    row -> remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant()));
+            boolean writing = !writes.isEmpty() || writesLease();
+            StatementBatch check = writesLease()
+                    ? new StatementBatch().add(CHECK_REMEMBERED_WRITING_LEASE, withLease(Arrays.asList(appointmentId,
+                            guess.state().number(), database.offsetMicros(), guess.at(), guess.latest(), leaseFoundId())))
+                    : new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(), writing,
+                            database.offsetMicros(), guess.at(), guess.latest());
+            send(on, check, true, row -> remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant()));
             return writing;
+        }
+
+        /** Whether the lease is written at the end: it changed, and the appointment (whose row holds it) stays. */
+        private boolean writesLease() {
+            return leaseChanged && appointmentExists;
+        }
+
+        private UUID leaseFoundId() {
+            return leaseFound.map(AppointmentLock::id).orElse(null);
+        }
+
+        /** {@code before}, then the lease's nine columns as {@link #LEASE_SET} takes them (all null for none), then {@code after}. */
+        private Object[] withLease(List<Object> before, Object... after) {
+            List<Object> values = new ArrayList<>(before);
+            if (lock.isPresent()) {
+                AppointmentLock lease = lock.get();
+                values.addAll(Arrays.asList(lease.id(), lease.holderId(), Rows.userInfo(lease.holder()),
+                        lease.createdAt(), lease.expiresAt(), lease.version(), lease.fencingToken().value(),
+                        lease.renewals(), lease.lastActiveAt()));
+            } else {
+                values.addAll(Collections.nCopies(9, null));
+            }
+            values.addAll(Arrays.asList(after));
+            return values.toArray();
         }
 
         /** The first row a statement answers. */
@@ -581,6 +644,12 @@ final class JdbiLockStore implements LockStore {
             openRequests.removeIf(open -> open.id().equals(request.id()));
             if (request.state().isOpen()) {
                 openRequests.add(request);
+            }
+        }
+
+        private void requireCurrentLease(AppointmentLock lease) {
+            if (lock.filter(current -> current.id().equals(lease.id())).isEmpty()) {
+                throw new IllegalStateException("no such lease of appointment " + appointmentId + ": " + lease.id());
             }
         }
 

@@ -55,7 +55,7 @@ record LockedAppointment(boolean exists, long lockState, Optional<AppointmentLoc
             + " AND (l.id IS NULL OR l.expires_at <= clock.db_now + ? * interval '1 microsecond')"
             + " THEN nextval('fencing_tokens') END AS next_token"
             + " FROM (SELECT clock_timestamp() AS db_now) AS clock"
-            + " LEFT JOIN appointment_locks l ON l.appointment_id = ?"
+            + " LEFT JOIN " + Rows.LEASES + " l ON l.appointment_id = ?"
             + " LEFT JOIN appointment_due_steps due ON due.appointment_id = ?)"
             + " SELECT head.*, " + Rows.aliased(Rows.EDIT_REQUEST_COLUMNS, "r", "request_")
             + " FROM head LEFT JOIN edit_requests r ON r.appointment_id = ? AND r.state IN ('pending', 'offered')"

@@ -35,7 +35,8 @@ final class Migrations {
             "V5_1__text_without_control_characters.sql",
             "V6__fair_access.sql",
             "V7__expect_one_row.sql",
-            "V8__lock_state.sql");
+            "V8__lock_state.sql",
+            "V9__lease_in_appointment_row.sql");
 
     private static final String HISTORY_EXISTS = "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
     private static final String HISTORY = "SELECT script, checksum, success FROM flyway_schema_history"

@@ -34,6 +34,12 @@ final class Rows {
             + " version, created_by, created_at, updated_at";
     static final String LOCK_COLUMNS = "id, appointment_id, holder_id, user_info, created_at, expires_at, version,"
             + " fencing_token, renewals, last_active_at";
+    /**
+     * The leases, as a row source with {@link #LOCK_COLUMNS}: a lease lives in its appointment's row (V9).
+     * PostgreSQL plans it as the appointments it filters, so the lookups and the sweep's index apply.
+     */
+    static final String LEASES = "(SELECT " + leaseOf("appointments", "") + " FROM appointments WHERE lease_id IS NOT NULL)";
+
     static final String EDIT_REQUEST_COLUMNS = "id, appointment_id, requester_id, requester_info, message, created_at,"
             + " state, ticket, offered_until, updated_at, reason";
     static final String HISTORY_COLUMNS = "id, appointment_id, lock_id, user_id, user_info, action, at, fencing_token,"
@@ -89,7 +95,7 @@ final class Rows {
     /** The lease in columns named {@code prefix + column}, as in a join. */
     static AppointmentLock lock(ResultSet rs, String prefix) throws SQLException {
         Instant createdAt = instant(rs, prefix + "created_at");
-        // Written by a node of the previous release (during a rolling upgrade): the grant is the last activity known.
+        // Written by a node of a release before V6 during a rolling upgrade: the grant is the last activity known.
         Instant lastActiveAt = instant(rs, prefix + "last_active_at");
         return new AppointmentLock(
                 uuid(rs, prefix + "id"),
@@ -119,6 +125,23 @@ final class Rows {
     }
 
     /** {@code columns} (a comma-separated list) qualified by {@code table} and renamed to {@code prefix + column}. */
+    /**
+     * The lease in the row of {@code appointment} (a table or its alias) as {@link #LOCK_COLUMNS}, each named
+     * {@code prefix + column}; the lease's id is null where the appointment has no lease.
+     */
+    static String leaseOf(String appointment, String prefix) {
+        StringBuilder select = new StringBuilder();
+        for (String column : LOCK_COLUMNS.split(",")) {
+            String name = column.strip();
+            if (select.length() > 0) {
+                select.append(", ");
+            }
+            String source = name.equals("appointment_id") ? "id" : name.equals("id") ? "lease_id" : "lease_" + name;
+            select.append(appointment).append('.').append(source).append(" AS ").append(prefix).append(name);
+        }
+        return select.toString();
+    }
+
     static String aliased(String columns, String table, String prefix) {
         StringBuilder select = new StringBuilder();
         for (String column : columns.split(",")) {

@@ -55,6 +55,11 @@ final class StatementBatch {
         return this;
     }
 
+    /** The queued statements' text, as {@link #sendAndCommit} sends it before its {@code COMMIT}. */
+    String text() {
+        return sql.toString();
+    }
+
     boolean isEmpty() {
         return statements == 0;
     }

@@ -104,9 +104,10 @@ class LockTransactionRoundTripsTest {
     void acquiringAFreeAppointmentTakesTwoRoundTrips() {
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock + clock, lease, queue, due step and token; lock state number + lease + history row + events
-        // + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
+        // Row lock + clock, lease, queue, due step and token; lock state number and lease in one UPDATE + history
+        // row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        assertThat(sent.get(1)).startsWith("WITH changed AS (UPDATE appointments SET lock_state = lock_state + 1, lease_id = ?");
         assertThat(sent.get(1)).endsWith(COMMIT);
     }
 
@@ -142,8 +143,8 @@ class LockTransactionRoundTripsTest {
 
         List<String> sent = counted(() -> locks.acquire(AcquireLock.Command.of(alice, meeting)).orElseThrow());
 
-        // Row lock + state; number + lease + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        // Row lock + state; number and lease + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3);
     }
 
     @Test
@@ -152,8 +153,8 @@ class LockTransactionRoundTripsTest {
 
         List<String> sent = counted(() -> locks.release(new ReleaseLock.Command(alice, meeting, null)).orElseThrow());
 
-        // Row lock + state; the next lease's token, taken ahead + number + lease + history row + events + COMMIT.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 6);
+        // Row lock + state; the next lease's token, taken ahead + number and lease + history row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 5);
         assertThat(sent.get(1)).startsWith("SELECT nextval('fencing_tokens');");
     }
 
@@ -167,14 +168,14 @@ class LockTransactionRoundTripsTest {
         List<String> renew = counted(() -> locks.acquire(AcquireLock.Command.of(bob, meeting)).orElseThrow());
         List<String> release = counted(() -> locks.release(ReleaseLock.Command.of(bob, meeting)).orElseThrow());
 
-        // The check that the state is the one remembered + lease + history row + events + COMMIT; the
-        // token was taken ahead by the release before.
-        assertThat(statementsPerRoundTrip(acquire)).as(described(acquire)).containsExactly(5);
-        assertThat(acquire.get(0)).startsWith(JdbiLockStore.CHECK_REMEMBERED + ";");
-        // Check + lease + events + COMMIT.
-        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(4);
-        // Check + the next token + lease + history row + events + COMMIT.
-        assertThat(statementsPerRoundTrip(release)).as(described(release)).containsExactly(6);
+        // The check that the state is the one remembered, writing the lease + history row + events + COMMIT;
+        // the token was taken ahead by the release before.
+        assertThat(statementsPerRoundTrip(acquire)).as(described(acquire)).containsExactly(4);
+        assertThat(acquire.get(0)).startsWith(JdbiLockStore.CHECK_REMEMBERED_WRITING_LEASE + ";");
+        // Check with the lease + events + COMMIT.
+        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(3);
+        // The next token + check with the lease + history row + events + COMMIT.
+        assertThat(statementsPerRoundTrip(release)).as(described(release)).containsExactly(5);
         assertThat(store.decidedOnRemembered()).isEqualTo(3);
         assertThat(node.history().ofAppointment(meeting, PageRequest.first(10)).total()).isEqualTo(4);
     }
@@ -204,7 +205,7 @@ class LockTransactionRoundTripsTest {
                 .rejectionOrThrow()).isInstanceOf(Rejection.LockHeld.class));
 
         // The check fails before the writes it carried (rolled back); the rows then show Bob's lease.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(5, 1, 2, 1);
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(4, 1, 2, 1);
         assertThat(sent.get(1)).isEqualTo("ROLLBACK");
         assertThat(store.decidedAgain()).isEqualTo(1);
         assertThat(node.locks().findLock(meeting).orElseThrow().fencingToken().value()).isEqualTo(others);
@@ -221,7 +222,7 @@ class LockTransactionRoundTripsTest {
 
         assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1);
         // The refusal found the number the node remembered and left it: the renewal is decided on that state.
-        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(4);
+        assertThat(statementsPerRoundTrip(renew)).as(described(renew)).containsExactly(3);
     }
 
     @Test
@@ -253,7 +254,7 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> locks.acquire(new AcquireLock.Command(alice, meeting, null, null, false))
                 .orElseThrow());
 
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 4);
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 3);
         assertThat(sent.subList(1, sent.size())).noneMatch(sql -> sql.contains("appointment_due_steps"));
     }
 
@@ -265,10 +266,11 @@ class LockTransactionRoundTripsTest {
         List<String> sent = counted(() -> editRequests.accept(new AnswerEditRequest.Command(alice, meeting, request))
                 .orElseThrow());
 
-        // Row lock + state (a live lease: no token taken ahead); the token; the old lease and its
-        // history row, the new lease and its history row, the request, the due step, the events, COMMIT, after
-        // the number.
-        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 9);
+        // Row lock + state (a live lease: no token taken ahead); the token; the number and the new lease in one
+        // UPDATE where the old one is still found, the old lease's history row and the new one's, the request,
+        // the due step, the events, COMMIT.
+        assertThat(statementsPerRoundTrip(sent)).as(described(sent)).containsExactly(2, 1, 7);
+        assertThat(node.locks().findLock(meeting).orElseThrow().holder().userId()).isEqualTo(bob.userId());
     }
 
     private Actor user(String email, String name) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncpoint.lock.core.domain.Appointment;
 import io.syncpoint.lock.core.domain.AppointmentLock;
+import io.syncpoint.lock.core.domain.FencingToken;
+import io.syncpoint.lock.core.domain.LockHolder;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.domain.PageRequest;
 import java.nio.file.Files;
@@ -31,19 +33,22 @@ class MigrationTest {
         PostgresSettings settings = TestPostgres.server().newDatabase();
         PGSimpleDataSource dataSource = dataSource(settings);
 
-        assertThat(Migrations.migrate(dataSource)).isEqualTo(8);
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(9);
         assertThat(Migrations.migrate(dataSource)).isZero();
 
         assertThat(strings(dataSource, "SELECT table_name FROM information_schema.tables"
                 + " WHERE table_schema = 'public' AND table_name <> 'flyway_schema_history'"))
-                .containsExactlyInAnyOrder("users", "appointments", "appointment_locks", "lock_history",
+                .containsExactlyInAnyOrder("users", "appointments", "lock_history",
                         "edit_requests", "appointment_due_steps");
         assertThat(strings(dataSource, "SELECT sequence_name FROM information_schema.sequences"))
                 .contains("fencing_tokens", "lock_state_epochs");
         assertThat(strings(dataSource, "SELECT tc.table_name FROM information_schema.table_constraints tc"
                 + " WHERE tc.constraint_type = 'FOREIGN KEY'"))
-                .as("leases, requests and due steps go with their appointment; history outlives it")
-                .containsExactlyInAnyOrder("appointment_locks", "edit_requests", "appointment_due_steps");
+                .as("requests and due steps go with their appointment (its lease is in its row); history outlives it")
+                .containsExactlyInAnyOrder("edit_requests", "appointment_due_steps");
+        assertThat(strings(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'appointments'"))
+                .as("the sweep finds expired leases by their expiry")
+                .contains("appointments_by_lease_expiry");
         assertThat(strings(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'appointment_due_steps'"))
                 .as("due steps are found by their due instant")
                 .contains("appointment_due_steps_by_time");
@@ -55,7 +60,7 @@ class MigrationTest {
         PGSimpleDataSource dataSource = dataSource(settings);
         assertThat(Migrations.current(dataSource)).as("an empty database").isFalse();
 
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("7").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("8").load().migrate();
         assertThat(Migrations.current(dataSource)).as("a database one script behind").isFalse();
 
         assertThat(Migrations.migrate(dataSource)).isEqualTo(1);
@@ -103,23 +108,34 @@ class MigrationTest {
     }
 
     @Test
-    void aLeaseWrittenByANodeOfThePreviousReleaseDuringARollingUpgradeReadsAsActiveSinceItsGrant() {
+    void leasesHeldWhenTheirTableMovesIntoTheAppointmentsRowsStayAsTheyWere() throws SQLException {
         PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("8").load().migrate();
         UUID user = UUID.randomUUID();
-        UUID appointment = UUID.randomUUID();
-        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+        UUID held = UUID.randomUUID();
+        UUID free = UUID.randomUUID();
+        UUID lease = UUID.randomUUID();
+        for (UUID appointment : List.of(held, free)) {
             TestPostgres.server().execute(settings, "INSERT INTO appointments VALUES (?, 'Planning', null, now(),"
                     + " now() + interval '1 hour', null, '[]', 'scheduled', 1, ?, now(), now())", appointment, user);
-            // The previous release names the columns it knows.
-            TestPostgres.server().execute(settings, "INSERT INTO appointment_locks (id, appointment_id, holder_id,"
-                    + " user_info, created_at, expires_at, version, fencing_token, renewals) VALUES (?, ?, ?,"
-                    + " CAST('{\"name\":\"Old\",\"email\":\"old@example.com\"}' AS jsonb), now() - interval '1 minute',"
-                    + " now() + interval '4 minutes', 1, 1, 0)", UUID.randomUUID(), appointment, user);
-
-            AppointmentLock lease = backend.locks().findLock(appointment).orElseThrow();
-
-            assertThat(lease.lastActiveAt()).isEqualTo(lease.createdAt());
         }
+        TestPostgres.server().execute(settings, "INSERT INTO appointment_locks (id, appointment_id, holder_id, user_info,"
+                + " created_at, expires_at, version, fencing_token, renewals, last_active_at) VALUES (?, ?, ?,"
+                + " CAST('{\"name\":\"Old\",\"email\":\"old@example.com\"}' AS jsonb), '2026-12-07T10:00:00Z',"
+                + " '2026-12-07T10:05:00Z', 3, 41, 2, '2026-12-07T10:02:00Z')", lease, held, user);
+
+        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+            AppointmentLock read = backend.locks().findLock(held).orElseThrow();
+            assertThat(read).isEqualTo(new AppointmentLock(lease, held,
+                    new LockHolder(user, "Old", "old@example.com", null), Instant.parse("2026-12-07T10:00:00Z"),
+                    Instant.parse("2026-12-07T10:05:00Z"), 3, new FencingToken(41), 2,
+                    Instant.parse("2026-12-07T10:02:00Z")));
+            assertThat(backend.locks().findLock(free)).isEmpty();
+            assertThat(backend.locks().findExpiredLocks(10)).as("expired since 10:05").containsExactly(read);
+        }
+        assertThat(strings(dataSource, "SELECT to_regclass('appointment_locks')::text"))
+                .as("a node of the release before cannot write leases where nobody reads them").containsOnlyNulls();
     }
 
     @Test

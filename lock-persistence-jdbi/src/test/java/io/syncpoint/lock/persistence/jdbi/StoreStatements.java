@@ -26,6 +26,26 @@ public final class StoreStatements {
         return JdbiLockStore.CHECK_REMEMBERED;
     }
 
+    /**
+     * The same check for a transaction that changes the lease: it writes the lease in its UPDATE. Fifteen
+     * placeholders: the appointment's id, the remembered number, the clock offset, the earliest and the
+     * latest store time, the id of the lease the transaction found (null for none), then the lease's nine
+     * columns (id, holder, holder's JSON, created, expires, version, fencing token, renewals, last active;
+     * all null to end it).
+     */
+    public static String checkRememberedWritingLease() {
+        return JdbiLockStore.CHECK_REMEMBERED_WRITING_LEASE;
+    }
+
+    /**
+     * What a transaction decided on the rows that changes the lease sends first: the number raised and the
+     * lease written in one statement, which fails unless it changed one row. Twelve placeholders: the lease's
+     * nine columns as above, the appointment's id, the id of the lease the transaction found, the failure's text.
+     */
+    public static String raiseNumberWritingLease() {
+        return JdbiLockStore.RAISE_NUMBER_WRITING_LEASE_ON_ONE_ROW;
+    }
+
     /** lock-status's one statement. One placeholder: the appointment's id. */
     public static String lockStatus() {
         return JdbiLockStore.READ_LEASE;

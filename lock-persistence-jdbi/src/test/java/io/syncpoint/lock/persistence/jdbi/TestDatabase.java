@@ -60,8 +60,7 @@ public final class TestDatabase implements AutoCloseable {
         clockOffset.set(Duration.ZERO);
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
              Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE lock_history, appointment_due_steps, edit_requests, appointment_locks, appointments,"
-                    + " users");
+            statement.execute("TRUNCATE lock_history, appointment_due_steps, edit_requests, appointments, users");
         } catch (SQLException e) {
             throw new IllegalStateException("could not empty the test database", e);
         }
