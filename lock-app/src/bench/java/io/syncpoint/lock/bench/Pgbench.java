@@ -45,8 +45,8 @@ final class Pgbench {
 
     /** The first round trip of every lock transaction, the store's own statements on the client's appointment. */
     private static final String OPENING = "\\startpipeline\nBEGIN;\n"
-            + placeholders(StoreStatements.opening(), APPOINTMENT, APPOINTMENT, APPOINTMENT, "0", APPOINTMENT,
-                    APPOINTMENT, APPOINTMENT)
+            + placeholders(StoreStatements.opening(), APPOINTMENT, APPOINTMENT, "0", APPOINTMENT, APPOINTMENT,
+                    APPOINTMENT)
             + ";\n\\endpipeline\n";
 
     /** The lease's nine columns as an acquire writes them (its token the one this transaction took), and as a release does. */

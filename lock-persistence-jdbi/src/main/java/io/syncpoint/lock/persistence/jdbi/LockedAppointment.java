@@ -49,13 +49,13 @@ record LockedAppointment(boolean exists, long lockState, Optional<AppointmentLoc
     // PostgreSQL evaluates it once, so the sequence is advanced once however many requests are open),
     // repeated beside each open request.
     static final String SQL = "SELECT lock_state FROM appointments WHERE id = ? FOR UPDATE;\n"
-            + "WITH head AS (SELECT clock.db_now, " + Rows.aliased(Rows.LOCK_COLUMNS, "l", "lock_") + ", due.due_at,"
+            + "WITH head AS (SELECT clock.db_now, " + Rows.leaseOf("a", "lock_") + ", due.due_at,"
             + " (SELECT max(ticket) FROM edit_requests WHERE appointment_id = ?) AS last_ticket,"
-            + " CASE WHEN EXISTS (SELECT 1 FROM appointments WHERE id = ?)"
-            + " AND (l.id IS NULL OR l.expires_at <= clock.db_now + ? * interval '1 microsecond')"
+            + " CASE WHEN a.id IS NOT NULL"
+            + " AND (a.lease_id IS NULL OR a.lease_expires_at <= clock.db_now + ? * interval '1 microsecond')"
             + " THEN nextval('fencing_tokens') END AS next_token"
             + " FROM (SELECT clock_timestamp() AS db_now) AS clock"
-            + " LEFT JOIN " + Rows.LEASES + " l ON l.appointment_id = ?"
+            + " LEFT JOIN appointments a ON a.id = ?"
             + " LEFT JOIN appointment_due_steps due ON due.appointment_id = ?)"
             + " SELECT head.*, " + Rows.aliased(Rows.EDIT_REQUEST_COLUMNS, "r", "request_")
             + " FROM head LEFT JOIN edit_requests r ON r.appointment_id = ? AND r.state IN ('pending', 'offered')"
@@ -78,8 +78,8 @@ record LockedAppointment(boolean exists, long lockState, Optional<AppointmentLoc
 
     static LockedAppointment read(Connection connection, UUID appointmentId, Database database) {
         try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-            StatementBatch.bind(statement, List.of(appointmentId, appointmentId, appointmentId, database.offsetMicros(),
-                    appointmentId, appointmentId, appointmentId));
+            StatementBatch.bind(statement, List.of(appointmentId, appointmentId, database.offsetMicros(), appointmentId,
+                    appointmentId, appointmentId));
             statement.execute();
             boolean exists;
             long lockState;

@@ -10,8 +10,8 @@ public final class StoreStatements {
 
     /**
      * A lock transaction's first round trip: the appointment's row locked, then clock, lease, queue, due
-     * step and the next fencing token. Seven placeholders: the appointment's id three times, the clock
-     * offset in microseconds, the appointment's id three times.
+     * step and the next fencing token. Six placeholders: the appointment's id twice, the clock offset in
+     * microseconds, the appointment's id three times.
      */
     public static String opening() {
         return LockedAppointment.SQL;
