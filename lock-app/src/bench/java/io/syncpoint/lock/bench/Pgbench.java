@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,11 +71,10 @@ final class Pgbench {
 
     /** The second round trip decided on the rows: the number raised with the lease written, then the rest. */
     private static String writesOnRows(String[] lease, String found, String history) {
-        String[] values = Arrays.copyOf(lease, 12);
-        values[9] = APPOINTMENT;
-        values[10] = found;
-        values[11] = "'no such lease'";
-        return "\\startpipeline\n" + placeholders(StoreStatements.raiseNumberWritingLease(), values) + ";\n" + history;
+        List<String> values = new ArrayList<>(List.of(lease));
+        values.addAll(List.of(APPOINTMENT, found, "'no such lease'"));
+        return "\\startpipeline\n" + placeholders(StoreStatements.raiseNumberWritingLease(), values.toArray(String[]::new))
+                + ";\n" + history;
     }
 
     /** An acquire of the client's own appointment decided on the rows: the store's two round trips. */
@@ -91,11 +89,11 @@ final class Pgbench {
      * index lookup more), the window is the store's.
      */
     private static String checked(String[] lease, String found) {
-        String[] values = new String[15];
-        System.arraycopy(new String[] {APPOINTMENT, "(SELECT lock_state FROM appointments WHERE id = " + APPOINTMENT + ")",
-                "0", "clock_timestamp()", "clock_timestamp() + interval '1 second'", found}, 0, values, 0, 6);
-        System.arraycopy(lease, 0, values, 6, 9);
-        return placeholders(StoreStatements.checkRememberedWritingLease(), values) + ";\n";
+        List<String> values = new ArrayList<>(List.of(APPOINTMENT,
+                "(SELECT lock_state FROM appointments WHERE id = " + APPOINTMENT + ")", "0", "clock_timestamp()",
+                "clock_timestamp() + interval '1 second'", found));
+        values.addAll(List.of(lease));
+        return placeholders(StoreStatements.checkRememberedWritingLease(), values.toArray(String[]::new)) + ";\n";
     }
 
     /**

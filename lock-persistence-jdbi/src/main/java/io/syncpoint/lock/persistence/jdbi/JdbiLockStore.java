@@ -81,12 +81,8 @@ final class JdbiLockStore implements LockStore {
      * What a transaction decided on the rows sends first when it changes the lease: the number raised and the
      * lease written in one UPDATE, where the lease is still the one the transaction found.
      */
-    private static final String RAISE_NUMBER_WRITING_LEASE = "UPDATE appointments SET lock_state = lock_state + 1, "
+    static final String RAISE_NUMBER_WRITING_LEASE = "UPDATE appointments SET lock_state = lock_state + 1, "
             + LEASE_SET + " WHERE id = ? AND lease_id IS NOT DISTINCT FROM CAST(? AS uuid)";
-
-    /** {@link #RAISE_NUMBER_WRITING_LEASE} as sent, failing unless it changed one row; the failure's text is its last placeholder. */
-    static final String RAISE_NUMBER_WRITING_LEASE_ON_ONE_ROW = new StatementBatch()
-            .addChangingOneRow(RAISE_NUMBER_WRITING_LEASE, "").text();
 
     private static final String NEXT_TOKEN = "SELECT nextval('fencing_tokens')";
 
@@ -321,8 +317,8 @@ final class JdbiLockStore implements LockStore {
         // Null until first asked for: most lock operations only ask whether the appointment exists.
         private Optional<Appointment> appointment;
         private Optional<AppointmentLock> lock;
-        // The lease as the transaction found it, and whether the transaction changed it since.
-        private final Optional<AppointmentLock> leaseFound;
+        // The id of the lease the transaction found (null for none), and whether the transaction changed the lease since.
+        private final UUID leaseFoundId;
         private boolean leaseChanged;
         private Instant dueAt;
         private long lastTicket;
@@ -334,7 +330,7 @@ final class JdbiLockStore implements LockStore {
             this.now = opening.now();
             this.appointmentExists = opening.exists();
             this.lock = opening.lease();
-            this.leaseFound = lock;
+            this.leaseFoundId = lock.map(AppointmentLock::id).orElse(null);
             this.dueAt = opening.dueAt();
             this.lastTicket = opening.queue().lastTicket();
             this.openRequests = new ArrayList<>(opening.queue().open());
@@ -349,7 +345,7 @@ final class JdbiLockStore implements LockStore {
             this.now = guess.at();
             this.appointmentExists = true;
             this.lock = state.lease();
-            this.leaseFound = lock;
+            this.leaseFoundId = lock.map(AppointmentLock::id).orElse(null);
             this.dueAt = null;
             this.lastTicket = state.lastTicket();
             this.openRequests = new ArrayList<>();
@@ -529,7 +525,7 @@ final class JdbiLockStore implements LockStore {
             StatementBatch raise = new StatementBatch();
             if (writesLease()) {
                 raise.addChangingOneRow(RAISE_NUMBER_WRITING_LEASE, "the lease of appointment " + appointmentId
-                        + " is no longer the one its transaction found", withLease(List.of(), appointmentId, leaseFoundId()));
+                        + " is no longer the one its transaction found", withLease(List.of(), appointmentId, leaseFoundId));
             } else {
                 raise.add(RAISE_NUMBER, appointmentId);
             }
@@ -549,7 +545,7 @@ final class JdbiLockStore implements LockStore {
             boolean writing = !writes.isEmpty() || writesLease();
             StatementBatch check = writesLease()
                     ? new StatementBatch().add(CHECK_REMEMBERED_WRITING_LEASE, withLease(Arrays.asList(appointmentId,
-                            guess.state().number(), database.offsetMicros(), guess.at(), guess.latest(), leaseFoundId())))
+                            guess.state().number(), database.offsetMicros(), guess.at(), guess.latest(), leaseFoundId)))
                     : new StatementBatch().add(CHECK_REMEMBERED, appointmentId, guess.state().number(), writing,
                             database.offsetMicros(), guess.at(), guess.latest());
             send(on, check, true, row -> remembered.storeClockRead(row.getObject(1, OffsetDateTime.class).toInstant()));
@@ -559,10 +555,6 @@ final class JdbiLockStore implements LockStore {
         /** Whether the lease is written at the end: it changed, and the appointment (whose row holds it) stays. */
         private boolean writesLease() {
             return leaseChanged && appointmentExists;
-        }
-
-        private UUID leaseFoundId() {
-            return leaseFound.map(AppointmentLock::id).orElse(null);
         }
 
         /** {@code before}, then the lease's nine columns as {@link #LEASE_SET} takes them (all null for none), then {@code after}. */

@@ -43,7 +43,7 @@ public final class StoreStatements {
      * nine columns as above, the appointment's id, the id of the lease the transaction found, the failure's text.
      */
     public static String raiseNumberWritingLease() {
-        return JdbiLockStore.RAISE_NUMBER_WRITING_LEASE_ON_ONE_ROW;
+        return new StatementBatch().addChangingOneRow(JdbiLockStore.RAISE_NUMBER_WRITING_LEASE, "").text();
     }
 
     /** lock-status's one statement. One placeholder: the appointment's id. */
