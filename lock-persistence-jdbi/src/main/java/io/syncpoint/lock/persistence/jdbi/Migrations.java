@@ -36,7 +36,8 @@ final class Migrations {
             "V6__fair_access.sql",
             "V7__expect_one_row.sql",
             "V8__lock_state.sql",
-            "V9__lease_in_appointment_row.sql");
+            "V9__lease_in_appointment_row.sql",
+            "V10__lease_updates_stay_on_their_page.sql");
 
     private static final String HISTORY_EXISTS = "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
     private static final String HISTORY = "SELECT script, checksum, success FROM flyway_schema_history"

@@ -36,7 +36,7 @@ final class Rows {
             + " fencing_token, renewals, last_active_at";
     /**
      * The leases, as a row source with {@link #LOCK_COLUMNS}: a lease lives in its appointment's row (V9).
-     * PostgreSQL plans it as the appointments it filters, so the lookups and the sweep's index apply.
+     * PostgreSQL plans it as the appointments it filters, so a look-up by id uses the table's key.
      */
     static final String LEASES = "(SELECT " + leaseOf("appointments", "") + " FROM appointments WHERE lease_id IS NOT NULL)";
 
