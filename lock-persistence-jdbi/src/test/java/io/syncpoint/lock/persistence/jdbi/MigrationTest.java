@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncpoint.lock.core.domain.Appointment;
+import io.syncpoint.lock.core.domain.AppointmentDetails;
 import io.syncpoint.lock.core.domain.AppointmentLock;
 import io.syncpoint.lock.core.domain.FencingToken;
+import io.syncpoint.lock.core.domain.LeasePolicy;
 import io.syncpoint.lock.core.domain.LockHolder;
 import io.syncpoint.lock.core.domain.LockHistoryEntry;
 import io.syncpoint.lock.core.domain.PageRequest;
+import io.syncpoint.lock.core.domain.Role;
+import io.syncpoint.lock.core.domain.UserAccount;
+import io.syncpoint.lock.core.port.in.AcquireLock;
+import io.syncpoint.lock.core.port.in.ReleaseLock;
+import io.syncpoint.lock.core.port.out.IdGenerator;
+import io.syncpoint.lock.core.service.LockService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,6 +67,42 @@ class MigrationTest {
         assertThat(strings(dataSource, "SELECT indexname FROM pg_indexes WHERE tablename = 'appointment_due_steps'"))
                 .as("due steps are found by their due instant")
                 .contains("appointment_due_steps_by_time");
+    }
+
+    @Test
+    void lockOperationsRewriteTheAppointmentsRowOnItsOwnPageWithoutANewIndexEntry() throws Exception {
+        PostgresSettings settings = TestPostgres.server().newDatabase();
+        PGSimpleDataSource dataSource = dataSource(settings);
+        int cycles = 25;
+        try (PostgresBackend backend = PostgresBackend.start(settings)) {
+            UserAccount alice = new UserAccount(UUID.randomUUID(), "alice@example.com", "Alice", Role.USER, "hash",
+                    Instant.now());
+            backend.users().insertUser(alice);
+            UUID meeting = UUID.randomUUID();
+            Instant start = Instant.parse("2026-05-04T09:00:00Z");
+            backend.appointments().insertAppointment(new Appointment(meeting, new AppointmentDetails("Planning", null,
+                    start, start.plusSeconds(3600), null, List.of(), null), 1, alice.id(), start, start));
+            LockService locks = new LockService(backend.locks(), backend.history(), backend.appointments(),
+                    new LeasePolicy(Duration.ofMinutes(5)), IdGenerator.random());
+            for (int i = 0; i < cycles; i++) {
+                locks.acquire(AcquireLock.Command.of(alice.asActor(), meeting)).orElseThrow();
+                locks.release(ReleaseLock.Command.of(alice.asActor(), meeting)).orElseThrow();
+            }
+        }
+        // Closing the node ended its connections, which hands their counts to the statistics; they arrive shortly.
+        String counts = "SELECT n_tup_upd || ' ' || n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'appointments'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long updates = 0;
+        long heapOnly = 0;
+        while (updates < 2L * cycles && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            String[] read = strings(dataSource, counts).get(0).split(" ");
+            updates = Long.parseLong(read[0]);
+            heapOnly = Long.parseLong(read[1]);
+        }
+
+        assertThat(updates).as("every acquire and release rewrote the appointment's row").isGreaterThanOrEqualTo(2L * cycles);
+        assertThat(heapOnly).as("heap-only updates, of " + updates).isGreaterThanOrEqualTo(updates * 9 / 10);
     }
 
     @Test
