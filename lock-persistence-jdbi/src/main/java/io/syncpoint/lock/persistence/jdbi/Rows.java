@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.argument.Argument;
 
 /** Rows to domain values and back; the table layout stays private to this package. */
@@ -124,32 +125,29 @@ final class Rows {
                 rs.getString(prefix + "reason"));
     }
 
-    /** {@code columns} (a comma-separated list) qualified by {@code table} and renamed to {@code prefix + column}. */
     /**
      * The lease in the row of {@code appointment} (a table or its alias) as {@link #LOCK_COLUMNS}, each named
      * {@code prefix + column}; the lease's id is null where the appointment has no lease.
      */
     static String leaseOf(String appointment, String prefix) {
-        StringBuilder select = new StringBuilder();
-        for (String column : LOCK_COLUMNS.split(",")) {
-            String name = column.strip();
-            if (select.length() > 0) {
-                select.append(", ");
-            }
-            String source = name.equals("appointment_id") ? "id" : name.equals("id") ? "lease_id" : "lease_" + name;
-            select.append(appointment).append('.').append(source).append(" AS ").append(prefix).append(name);
-        }
-        return select.toString();
+        return selected(LOCK_COLUMNS, appointment, prefix, name -> name.equals("appointment_id") ? "id"
+                : name.equals("id") ? "lease_id" : "lease_" + name);
     }
 
+    /** {@code columns} (a comma-separated list) qualified by {@code table} and renamed to {@code prefix + column}. */
     static String aliased(String columns, String table, String prefix) {
+        return selected(columns, table, prefix, UnaryOperator.identity());
+    }
+
+    /** Each of {@code columns}, read from {@code table}'s column {@code source} gives it, named {@code prefix + column}. */
+    private static String selected(String columns, String table, String prefix, UnaryOperator<String> source) {
         StringBuilder select = new StringBuilder();
         for (String column : columns.split(",")) {
             String name = column.strip();
             if (select.length() > 0) {
                 select.append(", ");
             }
-            select.append(table).append('.').append(name).append(" AS ").append(prefix).append(name);
+            select.append(table).append('.').append(source.apply(name)).append(" AS ").append(prefix).append(name);
         }
         return select.toString();
     }
