@@ -1,5 +1,6 @@
 package io.syncpoint.lock.bench;
 
+import io.syncpoint.lock.bench.LoadRun.Request;
 import java.util.List;
 
 /** The HTTP workloads: what one connection does in one cycle. */
@@ -15,24 +16,26 @@ final class HttpWorkloads {
     static LoadRun.Workload writePath(List<Api.User> users, List<String> appointments) {
         return index -> {
             String token = users.get(index).token();
-            String acquire = Api.BASE + "/appointments/" + appointments.get(index) + "/acquire-lock";
-            String release = Api.BASE + "/appointments/" + appointments.get(index) + "/release-lock";
-            return caller -> {
-                caller.call("POST", acquire, token, EMPTY, OK);
-                caller.call("DELETE", release, token, null, OK);
-            };
+            String lock = Api.BASE + "/appointments/" + appointments.get(index);
+            return LoadRun.inOrder(Request.of("POST", lock + "/acquire-lock", token, EMPTY, OK),
+                    Request.of("DELETE", lock + "/release-lock", token, null, OK));
         };
     }
 
     /** Every connection, each as its own user, tries to take one appointment; whoever gets it releases it. */
     static LoadRun.Workload contention(List<Api.User> users, String appointment) {
-        String acquire = Api.BASE + "/appointments/" + appointment + "/acquire-lock";
-        String release = Api.BASE + "/appointments/" + appointment + "/release-lock";
+        String lock = Api.BASE + "/appointments/" + appointment;
         return index -> {
             String token = users.get(index).token();
-            return caller -> {
-                if (caller.call("POST", acquire, token, EMPTY, OK_OR_HELD).status() == 200) {
-                    caller.call("DELETE", release, token, null, OK);
+            Request acquire = Request.of("POST", lock + "/acquire-lock", token, EMPTY, OK_OR_HELD);
+            Request release = Request.of("DELETE", lock + "/release-lock", token, null, OK);
+            return new LoadRun.Cycle() {
+                private Request sent;
+
+                @Override
+                public Request next(HttpConnection.Response last) {
+                    sent = last == null ? acquire : sent == acquire && last.status() == 200 ? release : null;
+                    return sent;
                 }
             };
         };
@@ -41,23 +44,18 @@ final class HttpWorkloads {
     /** The lock status of an appointment someone else holds. */
     static LoadRun.Workload readPath(List<Api.User> users, String lockedAppointment) {
         String status = Api.BASE + "/appointments/" + lockedAppointment + "/lock-status";
-        return index -> {
-            String token = users.get(index).token();
-            return caller -> caller.call("GET", status, token, null, OK);
-        };
+        return index -> LoadRun.inOrder(Request.of("GET", status, users.get(index).token(), null, OK));
     }
 
     /** {@link BareJdbcServer}'s lock-status statement on one appointment. */
     static LoadRun.Workload bareStatusStatement(String appointment) {
-        return index -> caller -> caller.call("GET", "/status/" + appointment, null, null, OK);
+        return index -> LoadRun.inOrder(Request.of("GET", "/status/" + appointment, null, null, OK));
     }
 
     /** {@link BareJdbcServer}'s least audited, notifying lock: acquire, then release, each connection on its own row. */
     static LoadRun.Workload bareLeaseStatements() {
-        return index -> caller -> {
-            caller.call("POST", "/lease/" + index + "/acquire", null, EMPTY, OK);
-            caller.call("POST", "/lease/" + index + "/release", null, EMPTY, OK);
-        };
+        return index -> LoadRun.inOrder(Request.of("POST", "/lease/" + index + "/acquire", null, EMPTY, OK),
+                Request.of("POST", "/lease/" + index + "/release", null, EMPTY, OK));
     }
 
     /**
@@ -65,15 +63,13 @@ final class HttpWorkloads {
      * release, each connection on its own appointment.
      */
     static LoadRun.Workload bareOwnStatements() {
-        return index -> caller -> {
-            caller.call("POST", "/own/" + index + "/acquire", null, EMPTY, OK);
-            caller.call("POST", "/own/" + index + "/release", null, EMPTY, OK);
-        };
+        return index -> LoadRun.inOrder(Request.of("POST", "/own/" + index + "/acquire", null, EMPTY, OK),
+                Request.of("POST", "/own/" + index + "/release", null, EMPTY, OK));
     }
 
     /** The bare Javalin route that stands beside the read path. */
     static LoadRun.Workload bareRoute() {
-        return index -> caller -> caller.call("GET", "/status", null, null, OK);
+        return index -> LoadRun.inOrder(Request.of("GET", "/status", null, null, OK));
     }
 
     /** Acquire, save with If-Match and Lock-Token, release: an editor's whole round, on its own appointment. */
@@ -82,18 +78,29 @@ final class HttpWorkloads {
             String token = users.get(index).token();
             String appointment = Api.BASE + "/appointments/" + appointments.get(index);
             String body = Api.appointmentBody("Saved under the lease " + index);
-            String[] version = {"\"1\""};
-            return caller -> {
-                HttpConnection.Response acquired = caller.call("POST", appointment + "/acquire-lock", token, EMPTY, OK);
-                if (acquired.status() != 200) {
-                    return;
+            Request acquire = Request.of("POST", appointment + "/acquire-lock", token, EMPTY, OK);
+            Request release = Request.of("DELETE", appointment + "/release-lock", token, null, OK);
+            return new LoadRun.Cycle() {
+                private String version = "\"1\"";
+                private Request sent;
+
+                @Override
+                public Request next(HttpConnection.Response last) {
+                    if (last == null) {
+                        sent = acquire;
+                    } else if (sent == acquire) {
+                        sent = last.status() == 200 ? Request.of("PUT", appointment, token, body, OK,
+                                "If-Match", version, "Lock-Token", Long.toString(fencingToken(last.body()))) : null;
+                    } else if (sent != release) {
+                        if (last.etag() != null) {
+                            version = last.etag();
+                        }
+                        sent = release;
+                    } else {
+                        sent = null;
+                    }
+                    return sent;
                 }
-                HttpConnection.Response saved = caller.call("PUT", appointment, token, body, OK,
-                        "If-Match", version[0], "Lock-Token", Long.toString(fencingToken(acquired.body())));
-                if (saved.etag() != null) {
-                    version[0] = saved.etag();
-                }
-                caller.call("DELETE", appointment + "/release-lock", token, null, OK);
             };
         };
     }

@@ -1,28 +1,78 @@
 package io.syncpoint.lock.bench;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * A closed-loop load: a fixed number of keep-alive connections, each on its own thread sending its
- * next request as soon as the last one is answered; a warm-up whose answers are not counted, then a
- * measurement. Every answer's latency goes into an HdrHistogram; an answer with a status the
- * workload does not expect, or a broken connection, counts as an error.
+ * A closed-loop load: a fixed number of keep-alive connections, each sending its next request as soon
+ * as the last one is answered; a warm-up whose answers are not counted, then a measurement. Every
+ * answer's latency goes into an HdrHistogram; an answer with a status the workload does not expect, or
+ * a broken connection, counts as an error.
+ *
+ * <p>The connections are served by {@value #THREADS} threads, each waiting on its share of them with
+ * one selector, as {@code pgbench -j 2} serves its clients and {@code wrk} its connections: the load
+ * generator shares the cores with the server and the database, and a thread per connection, each woken
+ * for every answer, cost them about 40 µs of CPU per request.
  */
 final class LoadRun {
-    /** One connection's loop body: one cycle of the workload (e.g. acquire, then release). */
+    /** Threads serving the connections: the machine's two cores, as the pgbench reference's {@code -j 2}. */
+    static final int THREADS = 2;
+
+    /**
+     * One connection's workload, one cycle (e.g. acquire, then release) after the other. {@code next}
+     * is given the answer to the request before (null when a cycle starts, also after a broken
+     * connection) and returns the cycle's next request, or null when the cycle is over. A load stops
+     * only between cycles, so that a cycle that took a lease also releases it.
+     */
     interface Cycle {
-        void run(Caller caller) throws IOException;
+        Request next(HttpConnection.Response last);
     }
 
     /** Makes the cycle of connection {@code index}; called once per connection before the load starts. */
     interface Workload {
         Cycle connection(int index);
+    }
+
+    /** A request, written once, and the statuses that count as its success. */
+    record Request(byte[] bytes, int[] expected) {
+        static Request of(String method, String path, String token, String jsonBody, int[] expected,
+                          String... headers) {
+            return new Request(HttpConnection.request(method, path, token, jsonBody, headers), expected);
+        }
+
+        boolean expects(int status) {
+            for (int one : expected) {
+                if (one == status) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A cycle of fixed requests, sent in order whatever they are answered. */
+    static Cycle inOrder(Request... requests) {
+        return new Cycle() {
+            private int sent;
+
+            @Override
+            public Request next(HttpConnection.Response last) {
+                if (last == null) {
+                    sent = 0;
+                }
+                return sent < requests.length ? requests[sent++] : null;
+            }
+        };
     }
 
     /** The figures of one measurement. */
@@ -61,55 +111,6 @@ final class LoadRun {
         }
     }
 
-    /** Sends requests on one connection and records them while the measurement runs. */
-    static final class Caller {
-        private final HttpConnection connection;
-        private final Histogram latency = new Histogram(3_600_000_000_000L, 3);
-        private final LoadRun run;
-        private long requests;
-        private long errors;
-
-        Caller(HttpConnection connection, LoadRun run) {
-            this.connection = connection;
-            this.run = run;
-        }
-
-        /** Sends one request; an answer whose status is not among {@code expected} counts as an error. */
-        HttpConnection.Response call(String method, String path, String token, String body, int[] expected,
-                                     String... headers) throws IOException {
-            long start = System.nanoTime();
-            HttpConnection.Response response;
-            try {
-                response = connection.send(method, path, token, body, headers);
-            } catch (IOException e) {
-                if (run.measuring) {
-                    requests++;
-                    errors++;
-                }
-                connection.reconnect();
-                throw e;
-            }
-            long took = System.nanoTime() - start;
-            if (run.measuring) {
-                requests++;
-                latency.recordValue(took);
-                if (!contains(expected, response.status())) {
-                    errors++;
-                }
-            }
-            return response;
-        }
-
-        private static boolean contains(int[] statuses, int status) {
-            for (int expected : statuses) {
-                if (expected == status) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     private volatile boolean measuring;
     private volatile boolean stopping;
 
@@ -124,22 +125,17 @@ final class LoadRun {
 
     private Result execute(int connections, List<Integer> ports, Workload workload, Duration warmUp, Duration measure,
                            List<ServerProcess> servers) throws Exception {
-        List<Caller> callers = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        AtomicLong failures = new AtomicLong();
+        List<Loop> loops = new ArrayList<>();
+        for (int i = 0; i < Math.min(THREADS, connections); i++) {
+            loops.add(new Loop());
+        }
         for (int i = 0; i < connections; i++) {
-            Caller caller = new Caller(new HttpConnection("127.0.0.1", ports.get(i % ports.size())), this);
-            Cycle cycle = workload.connection(i);
-            callers.add(caller);
-            threads.add(new Thread(() -> {
-                while (!stopping) {
-                    try {
-                        cycle.run(caller);
-                    } catch (IOException e) {
-                        failures.incrementAndGet();
-                    }
-                }
-            }, "load-" + i));
+            loops.get(i % loops.size()).add(new Connection(new InetSocketAddress("127.0.0.1", ports.get(i % ports.size())),
+                    workload.connection(i)));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            threads.add(new Thread(loops.get(i), "load-" + i));
         }
         threads.forEach(Thread::start);
         Thread.sleep(warmUp.toMillis());
@@ -166,6 +162,7 @@ final class LoadRun {
         long compilerCpu = sum(servers, ServerProcess::compilerCpuNanos) - compilersBefore;
         long databaseCpu = ProcessCpu.database() - databaseBefore;
         stopping = true;
+        loops.forEach(Loop::wakeUp);
         for (Thread thread : threads) {
             thread.join(60_000);
         }
@@ -177,13 +174,188 @@ final class LoadRun {
         Histogram latency = new Histogram(3_600_000_000_000L, 3);
         long requests = 0;
         long errors = 0;
-        for (Caller caller : callers) {
-            latency.add(caller.latency);
-            requests += caller.requests;
-            errors += caller.errors;
-            caller.connection.close();
+        for (Loop loop : loops) {
+            latency.add(loop.latency);
+            requests += loop.requests;
+            errors += loop.errors;
         }
         return new Result(requests, errors, seconds, latency, maxRss, heap, clientCores, serverCpu, compilerCpu, databaseCpu);
+    }
+
+    /** One thread's connections and what it counted while the measurement ran. */
+    private final class Loop implements Runnable {
+        private final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+        private final List<Connection> connections = new ArrayList<>();
+        private final Selector selector;
+        private long requests;
+        private long errors;
+
+        Loop() throws IOException {
+            selector = Selector.open();
+        }
+
+        void add(Connection connection) throws IOException {
+            connections.add(connection);
+            connection.open(selector);
+        }
+
+        void wakeUp() {
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            try (selector) {
+                int running = 0;
+                for (Connection connection : connections) {
+                    running += startCycle(connection) ? 1 : 0;
+                }
+                while (running > 0) {
+                    selector.select();
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Connection connection = (Connection) key.attachment();
+                        if (!answered(connection)) {
+                            connection.close();
+                            running--;
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("the load's selector failed", e);
+            } finally {
+                connections.forEach(Connection::close);
+            }
+        }
+
+        /** Starts a cycle on {@code connection} unless the load is stopping; whether it runs on. */
+        private boolean startCycle(Connection connection) throws IOException {
+            if (stopping) {
+                return false;
+            }
+            return send(connection, connection.cycle.next(null));
+        }
+
+        /** Reads what arrived; whether the connection runs on (false once its last cycle is over). */
+        private boolean answered(Connection connection) throws IOException {
+            HttpConnection.Response response;
+            try {
+                response = connection.read();
+            } catch (IOException e) {
+                count(connection, false, false);
+                connection.reopen(selector);
+                return startCycle(connection);
+            }
+            if (response == null) {
+                return true;
+            }
+            count(connection, true, connection.request.expects(response.status()));
+            if (connection.closing) {
+                connection.reopen(selector);
+            }
+            Request next = connection.cycle.next(response);
+            return next == null ? startCycle(connection) : send(connection, next);
+        }
+
+        /** Counts an answer ({@code expected} or not) or, with {@code answered} false, a broken connection. */
+        private void count(Connection connection, boolean answered, boolean expected) {
+            if (measuring) {
+                requests++;
+                if (answered) {
+                    latency.recordValue(System.nanoTime() - connection.sentAt);
+                }
+                if (!expected) {
+                    errors++;
+                }
+            }
+        }
+
+        /** Sends {@code request}; a cycle that has nothing to send ends, and the next one starts. */
+        private boolean send(Connection connection, Request request) throws IOException {
+            if (request == null) {
+                return startCycle(connection);
+            }
+            try {
+                connection.write(request);
+                return true;
+            } catch (IOException e) {
+                count(connection, false, false);
+                connection.reopen(selector);
+                return startCycle(connection);
+            }
+        }
+    }
+
+    /** One keep-alive connection, its cycle, the request on the way and the bytes of its answer so far. */
+    private static final class Connection {
+        private final InetSocketAddress address;
+        private final Cycle cycle;
+        private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        private SocketChannel channel;
+        private Request request;
+        private long sentAt;
+        /** Whether the server said it closes the connection after the answer just read. */
+        private boolean closing;
+
+        Connection(InetSocketAddress address, Cycle cycle) {
+            this.address = address;
+            this.cycle = cycle;
+        }
+
+        void open(Selector selector) throws IOException {
+            channel = SocketChannel.open();
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(address, 5_000);
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, this);
+            in.clear();
+            closing = false;
+        }
+
+        /** Opens a new socket after an error left this one in an unknown state. */
+        void reopen(Selector selector) throws IOException {
+            close();
+            open(selector);
+        }
+
+        /** Writes the whole request: a few hundred bytes, which a socket with nothing unanswered takes at once. */
+        void write(Request next) throws IOException {
+            request = next;
+            sentAt = System.nanoTime();
+            ByteBuffer bytes = ByteBuffer.wrap(next.bytes());
+            while (bytes.hasRemaining()) {
+                if (channel.write(bytes) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        /** The answer, once all of it has arrived; null while it has not. */
+        HttpConnection.Response read() throws IOException {
+            if (!in.hasRemaining()) {
+                ByteBuffer larger = ByteBuffer.allocate(in.capacity() * 2);
+                in.flip();
+                in = larger.put(in);
+            }
+            if (channel.read(in) < 0) {
+                throw new IOException("connection closed");
+            }
+            HttpAnswer answer = HttpAnswer.parse(in.array(), in.position());
+            if (answer == null) {
+                return null;
+            }
+            in.clear();
+            closing = answer.close();
+            return answer.response();
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to do with a socket that does not close
+            }
+        }
     }
 
     /** {@code cpu} summed over {@code servers}; a reading a platform does not give (below 0) counts 0. */
