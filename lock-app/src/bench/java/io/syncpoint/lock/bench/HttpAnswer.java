@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An HTTP/1.1 answer read from the bytes received so far: the status, the headers the benchmark needs
- * and the body (by {@code Content-Length} or chunked), and nothing more.
+ * and the body (by {@code Content-Length} or chunked), and nothing more. {@code close} says the server
+ * closes the connection after it; {@code length} is how many of the bytes it took.
  */
 record HttpAnswer(HttpConnection.Response response, boolean close, int length) {
     /**
