@@ -25,7 +25,7 @@ record HttpAnswer(HttpConnection.Response response, boolean close, int length) {
             throw new IOException("not an HTTP answer: " + first);
         }
         int status = (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + (bytes[11] - '0');
-        long length = 0;
+        int length = 0;
         boolean chunked = false;
         boolean close = false;
         String etag = null;
@@ -33,7 +33,7 @@ record HttpAnswer(HttpConnection.Response response, boolean close, int length) {
         for (int line = indexOf(bytes, 0, headEnd + 2, "\r\n") + 2; line < headEnd; ) {
             int end = indexOf(bytes, line, headEnd + 2, "\r\n");
             if (named(bytes, line, end, "content-length:")) {
-                length = Long.parseLong(value(bytes, line + 15, end));
+                length = Integer.parseInt(value(bytes, line + 15, end));
             } else if (named(bytes, line, end, "transfer-encoding:")) {
                 chunked = value(bytes, line + 18, end).equalsIgnoreCase("chunked");
             } else if (named(bytes, line, end, "connection:")) {
@@ -48,8 +48,8 @@ record HttpAnswer(HttpConnection.Response response, boolean close, int length) {
             if (limit - bodyStart < length) {
                 return null;
             }
-            String body = new String(bytes, bodyStart, (int) length, StandardCharsets.UTF_8);
-            return new HttpAnswer(new HttpConnection.Response(status, body, etag), close, bodyStart + (int) length);
+            String body = new String(bytes, bodyStart, length, StandardCharsets.UTF_8);
+            return new HttpAnswer(new HttpConnection.Response(status, body, etag), close, bodyStart + length);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(512);
         int at = bodyStart;

@@ -162,7 +162,6 @@ final class LoadRun {
         long compilerCpu = sum(servers, ServerProcess::compilerCpuNanos) - compilersBefore;
         long databaseCpu = ProcessCpu.database() - databaseBefore;
         stopping = true;
-        loops.forEach(Loop::wakeUp);
         for (Thread thread : threads) {
             thread.join(60_000);
         }
@@ -197,10 +196,6 @@ final class LoadRun {
         void add(Connection connection) throws IOException {
             connections.add(connection);
             connection.open(selector);
-        }
-
-        void wakeUp() {
-            selector.wakeup();
         }
 
         @Override
@@ -253,8 +248,7 @@ final class LoadRun {
             if (connection.closing) {
                 connection.reopen(selector);
             }
-            Request next = connection.cycle.next(response);
-            return next == null ? startCycle(connection) : send(connection, next);
+            return send(connection, connection.cycle.next(response));
         }
 
         /** Counts an answer ({@code expected} or not) or, with {@code answered} false, a broken connection. */
